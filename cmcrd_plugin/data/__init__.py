@@ -1,0 +1,23 @@
+"""Paired EEG + eye-movement data: loaders, protocols and normalisation."""
+
+from .errors import DatasetFormatError, UnsafePickleError
+from .normalization import FeatureScaler
+from .paired import PairedWindows
+from .protocols import Split, seed_v_folds, validation_trials
+from .safe_pickle import safe_load_file, safe_loads
+from .seed_v import load_seed_v, load_seed_v_subject, seed_v_subjects
+
+__all__ = [
+    "DatasetFormatError",
+    "FeatureScaler",
+    "PairedWindows",
+    "Split",
+    "UnsafePickleError",
+    "load_seed_v",
+    "load_seed_v_subject",
+    "safe_load_file",
+    "safe_loads",
+    "seed_v_folds",
+    "seed_v_subjects",
+    "validation_trials",
+]

@@ -1,0 +1,210 @@
+"""Reader for the SEED-V feature release: EEG DE features paired with eye features.
+
+Layout (see ``data-formats.md``)::
+
+    root/EEG_DE_features/{subject}_123.npz        all 3 sessions in one file
+    root/Eye_movement_features/{subject}_123.npz
+
+Each ``.npz`` has members ``data`` and ``label``, each a 0-d bytes array that
+holds a pickled dict with int keys 0..44 (key k: session k // 15, trial
+k % 15). EEG rows are 310 channel-major values (channel * 5 + band), eye rows
+33 values. The pickles are read with :func:`~cmcrd_plugin.data.safe_pickle.safe_loads`.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from .channels import N_BANDS, N_CHANNELS
+from .errors import DatasetFormatError
+from .paired import PairedWindows
+from .safe_pickle import safe_loads
+
+EEG_FOLDER = "EEG_DE_features"
+EYE_FOLDER = "Eye_movement_features"
+N_SESSIONS = 3
+N_TRIALS = 15
+N_CLASSES = 5
+CLASS_NAMES = ("disgust", "fear", "sad", "neutral", "happy")
+SESSION_LABELS: tuple[tuple[int, ...], ...] = (
+    (4, 1, 3, 2, 0, 4, 1, 3, 2, 0, 4, 1, 3, 2, 0),
+    (2, 1, 3, 0, 4, 4, 0, 3, 2, 1, 3, 4, 1, 2, 0),
+    (2, 1, 3, 0, 4, 4, 0, 3, 2, 1, 3, 4, 1, 2, 0),
+)
+"""Label of every trial, per session (0 disgust, 1 fear, 2 sad, 3 neutral, 4 happy)."""
+
+_FILE_RE = re.compile(r"^(\d+)_123\.npz$")
+
+
+def _subject_files(folder: Path) -> dict[int, Path]:
+    if not folder.is_dir():
+        raise DatasetFormatError(f"SEED-V folder not found: {folder}")
+    found = {}
+    for path in folder.iterdir():
+        match = _FILE_RE.match(path.name)
+        if match and path.is_file():
+            found[int(match.group(1))] = path
+    return found
+
+
+def read_pickled_member(path: Path, member: str) -> dict[int, np.ndarray]:
+    """Read one pickled-dict member (``data`` or ``label``) of a SEED-V ``.npz``."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            if member not in archive.files:
+                raise DatasetFormatError(
+                    f"{path}: member {member!r} missing (found {sorted(archive.files)})"
+                )
+            raw = archive[member]
+    except DatasetFormatError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - zip/format errors become ours
+        raise DatasetFormatError(f"{path}: cannot read {member!r} ({exc!r})") from exc
+    if raw.ndim != 0 or raw.dtype.kind != "S":
+        raise DatasetFormatError(
+            f"{path}: member {member!r} must be a 0-d bytes array holding a pickled "
+            f"dict, got dtype {raw.dtype} and shape {raw.shape}"
+        )
+    content = safe_loads(raw.item(), source=f"{path}[{member!r}]")
+    if not isinstance(content, dict):
+        raise DatasetFormatError(
+            f"{path}[{member!r}]: expected a pickled dict, got {type(content).__name__}"
+        )
+    try:
+        return {int(k): np.asarray(v) for k, v in content.items()}
+    except (TypeError, ValueError) as exc:
+        raise DatasetFormatError(
+            f"{path}[{member!r}]: keys must be trial numbers 0..44 ({exc!r})"
+        ) from exc
+
+
+def _check_finite(array: np.ndarray, where: str) -> None:
+    if not np.issubdtype(array.dtype, np.number):
+        raise DatasetFormatError(f"{where}: expected numbers, got dtype {array.dtype}")
+    if not np.isfinite(array).all():
+        raise DatasetFormatError(f"{where}: contains NaN or Inf values")
+
+
+def load_seed_v_subject(root: str | Path, subject: int) -> PairedWindows:
+    """Load the paired windows of one SEED-V subject.
+
+    Raises
+    ------
+    DatasetFormatError
+        Naming the file and key at fault, for missing files, members or
+        trials, wrong shapes and non-finite values.
+    """
+    root = Path(root)
+    eeg_path = root / EEG_FOLDER / f"{subject}_123.npz"
+    eye_path = root / EYE_FOLDER / f"{subject}_123.npz"
+    for path in (eeg_path, eye_path):
+        if not path.is_file():
+            raise DatasetFormatError(f"SEED-V file not found: {path}")
+    eeg, eeg_labels = (read_pickled_member(eeg_path, m) for m in ("data", "label"))
+    eye = read_pickled_member(eye_path, "data")
+    expected = set(range(N_SESSIONS * N_TRIALS))
+    for path, member, table in (
+        (eeg_path, "data", eeg),
+        (eeg_path, "label", eeg_labels),
+        (eye_path, "data", eye),
+    ):
+        missing = sorted(expected - set(table))
+        if missing:
+            raise DatasetFormatError(f"{path}[{member!r}]: trial keys {missing} missing")
+
+    parts = []
+    eye_dim = None
+    for key in sorted(expected):
+        e, m, lab = eeg[key], eye[key], eeg_labels[key].reshape(-1)
+        where_e, where_m = f"{eeg_path}[data][{key}]", f"{eye_path}[data][{key}]"
+        if e.ndim != 2 or e.shape[1] != N_CHANNELS * N_BANDS:
+            raise DatasetFormatError(
+                f"{where_e}: expected shape (n_windows, {N_CHANNELS * N_BANDS}), "
+                f"got {e.shape}"
+            )
+        if m.ndim != 2:
+            raise DatasetFormatError(
+                f"{where_m}: expected shape (n_windows, n_eye_features), got {m.shape}"
+            )
+        if eye_dim is None:
+            eye_dim = m.shape[1]
+        elif m.shape[1] != eye_dim:
+            raise DatasetFormatError(
+                f"{where_m}: {m.shape[1]} eye features, earlier trials have {eye_dim}"
+            )
+        _check_finite(e, where_e)
+        _check_finite(m, where_m)
+        _check_finite(lab, f"{eeg_path}[label][{key}]")
+        n = min(len(e), len(m), len(lab))
+        if len({len(e), len(m), len(lab)}) > 1:
+            warnings.warn(
+                f"SEED-V subject {subject} trial key {key}: EEG has {len(e)}, eye "
+                f"{len(m)} and label {len(lab)} windows; using the first {n}",
+                stacklevel=2,
+            )
+        if n == 0:
+            raise DatasetFormatError(f"{where_e}: trial has no windows")
+        ints = np.full(n, 0, dtype=np.int64)
+        parts.append(
+            PairedWindows(
+                eeg=e[:n].reshape(n, N_CHANNELS, N_BANDS).astype(np.float32),
+                eye=m[:n].astype(np.float32),
+                label=lab[:n].astype(np.int64),
+                subject=ints + subject,
+                session=ints + key // N_TRIALS,
+                trial=ints + key % N_TRIALS,
+                window=np.arange(n, dtype=np.int64),
+            )
+        )
+    return PairedWindows.concatenate(parts)
+
+
+def seed_v_subjects(root: str | Path) -> list[int]:
+    """Subjects that have both EEG and eye files under ``root``.
+
+    Subjects with only one of the two are reported with a warning.
+    """
+    root = Path(root)
+    eeg, eye = _subject_files(root / EEG_FOLDER), _subject_files(root / EYE_FOLDER)
+    lonely = sorted(set(eeg) ^ set(eye))
+    if lonely:
+        warnings.warn(
+            f"SEED-V at {root}: subjects {lonely} have EEG or eye files but not "
+            "both and are skipped",
+            stacklevel=2,
+        )
+    return sorted(set(eeg) & set(eye))
+
+
+def load_seed_v(
+    root: str | Path, subjects: Iterable[int] | None = None
+) -> PairedWindows:
+    """Load SEED-V EEG DE features paired window-by-window with eye features.
+
+    Parameters
+    ----------
+    root : path
+        Folder that contains ``EEG_DE_features/`` and ``Eye_movement_features/``.
+    subjects : iterable of int, optional
+        Subject ids to load (default: every subject with both files).
+
+    Returns
+    -------
+    PairedWindows
+        EEG as (n, 62, 5), eye as (n, 33), labels 0..4, ids.
+    """
+    available = seed_v_subjects(root)
+    wanted = available if subjects is None else [int(s) for s in subjects]
+    missing = sorted(set(wanted) - set(available))
+    if missing:
+        raise DatasetFormatError(
+            f"SEED-V at {root}: subjects {missing} not found (available: {available})"
+        )
+    if not wanted:
+        raise DatasetFormatError(f"SEED-V at {root}: no subject files found")
+    return PairedWindows.concatenate([load_seed_v_subject(root, s) for s in wanted])

@@ -1,0 +1,273 @@
+"""The CMCRD loss: cross-modal contrastive representation distillation.
+
+Implements ``method.md`` step by step; see :class:`CMCRDLoss`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Literal
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .entropy import confidence_weights
+from .negatives import ClassAwareSampler
+
+NCE_EPS = 1e-7
+Scoring = Literal["auto", "bank", "gather"]
+
+
+class CMCRDLoss(nn.Module):
+    r"""Cross-modal contrastive representation distillation loss.
+
+    For a batch of student features ``f_s``, teacher features ``f_t``
+    (computed without gradient), logits ``o_s``, ``o_t``, labels ``y`` and the
+    index ``n_i`` of every window in the training set:
+
+    1. ``z_s = l2norm(W_s f_s + b_s)``, ``z_t = l2norm(W_t f_t + b_t)``.
+    2. Teacher-confidence weights ``w = 1 + exp(-H(softmax(o_t)))``,
+       normalised to mean 1 (``weighted``).
+    3. Unimodality gating (``gated``): where only the student is right,
+       ``z_s`` enters detached; where only the teacher is right, ``z_t``
+       enters detached. Sign ``m_i = +1`` where the teacher is right, ``-1``
+       otherwise (``signed``).
+    4. Two memory banks ``M_s``, ``M_t`` (one row per training window,
+       initialised uniformly in ``[-s, s]``, ``s = 1/sqrt(d/3)``); candidates
+       are ``n_i`` followed by ``K`` negatives of other classes.
+       ``P^s_ij = w_i exp(z_s,i . M_t[j] / tau) / Z_s`` and
+       ``P^t_ij = w_i exp(z_t,i . M_s[j] / tau) / Z_t``, with ``Z`` fixed from
+       the first batch as ``mean(exp(.)) * n_data``.
+    5. ``L^v = -(1/B) sum_i m_i [log(P_i,pos / (P_i,pos + K Pn + eps)) +
+       sum_neg log(K Pn / (P_ij + K Pn + eps))]``, ``Pn = 1/n_data``;
+       the loss is ``L^s + L^t``.
+    6. In training mode, after scoring:
+       ``M[n_i] <- l2norm(mu M[n_i] + (1 - mu) z_i)`` for both banks.
+
+    With ``weighted=gated=signed=False`` this is plain CRD.
+
+    Parameters
+    ----------
+    student_dim, teacher_dim : int
+        Sizes of the student and teacher features (inputs of their heads).
+    labels : Tensor, shape (n_data,), optional
+        Label of every training window; sizes the banks and drives the
+        class-aware negatives. Without it, call :meth:`reset_memory` before
+        the first forward (trainers do this once the training set is known).
+    feat_dim : int
+        Embedding size ``d``.
+    n_negatives : int
+        ``K``; clamped to ``n_data - 1``.
+    temperature : float
+        ``tau``.
+    momentum : float
+        ``mu`` of the memory update (0.05 in the authors' code).
+    weighted, gated, signed : bool
+        Switch the CMCRD additions to CRD on or off.
+    scoring : {"auto", "bank", "gather"}
+        ``"bank"`` scores the batch against the whole bank with one matrix
+        product and picks the candidates; ``"gather"`` gathers ``K + 1``
+        memory rows per window (the authors' way). Both give the same values;
+        ``"auto"`` picks ``"bank"`` unless the bank is much larger than the
+        candidate set.
+    """
+
+    def __init__(
+        self,
+        student_dim: int,
+        teacher_dim: int,
+        labels: torch.Tensor | None = None,
+        feat_dim: int = 128,
+        n_negatives: int = 1000,
+        temperature: float = 0.07,
+        momentum: float = 0.05,
+        weighted: bool = True,
+        gated: bool = True,
+        signed: bool = True,
+        scoring: Scoring = "auto",
+    ) -> None:
+        super().__init__()
+        if scoring not in ("auto", "bank", "gather"):
+            raise ValueError(f"scoring must be 'auto', 'bank' or 'gather', got {scoring!r}")
+        self.requested_negatives = int(n_negatives)
+        self.feat_dim = feat_dim
+        self.temperature = temperature
+        self.momentum = momentum
+        self.weighted, self.gated, self.signed = weighted, gated, signed
+        self.scoring = scoring
+        self.embed_s = nn.Linear(student_dim, feat_dim)
+        self.embed_t = nn.Linear(teacher_dim, feat_dim)
+        self.register_buffer("memory_s", torch.empty(0, feat_dim))
+        self.register_buffer("memory_t", torch.empty(0, feat_dim))
+        self.register_buffer("labels", torch.empty(0, dtype=torch.long))
+        # normalising constants Z_s, Z_t; 0 means "not fixed yet"
+        self.register_buffer("norm_s", torch.zeros(()))
+        self.register_buffer("norm_t", torch.zeros(()))
+        self._sampler: ClassAwareSampler | None = None
+        if labels is not None:
+            self.reset_memory(labels)
+
+    @property
+    def n_data(self) -> int:
+        """Rows of the memory banks (training windows)."""
+        return len(self.labels)
+
+    @property
+    def n_negatives(self) -> int:
+        """``K`` actually used: ``n_negatives`` clamped to ``n_data - 1``."""
+        return min(self.requested_negatives, max(self.n_data - 1, 0))
+
+    def reset_memory(self, labels: torch.Tensor) -> None:
+        """(Re)create both banks for a training set with these window labels.
+
+        Rows are drawn uniformly in ``[-s, s]``, ``s = 1/sqrt(d/3)``; the
+        normalising constants are fixed again from the next batch.
+        """
+        labels = torch.as_tensor(labels).long().reshape(-1).to(self.norm_s.device)
+        n_data = len(labels)
+        if n_data < 2:
+            raise ValueError(f"CMCRDLoss needs at least 2 training windows, got {n_data}")
+        if len(torch.unique(labels)) < 2:
+            raise ValueError("CMCRDLoss needs training windows of at least 2 classes")
+        if self.requested_negatives > n_data - 1:
+            warnings.warn(
+                f"n_negatives={self.requested_negatives} exceeds the {n_data - 1} "
+                f"other training windows; using {n_data - 1}",
+                stacklevel=2,
+            )
+        stdv = 1.0 / math.sqrt(self.feat_dim / 3)
+        device = self.norm_s.device
+        for name in ("memory_s", "memory_t"):
+            bank = torch.rand(n_data, self.feat_dim, device=device) * 2 * stdv - stdv
+            setattr(self, name, bank)
+        self.labels = labels
+        self.norm_s.zero_()
+        self.norm_t.zero_()
+        self._sampler = None
+
+    # -- helpers ---------------------------------------------------------
+    def _get_sampler(self) -> ClassAwareSampler:
+        sampler = self._sampler
+        if sampler is None or sampler.order.device != self.labels.device:
+            sampler = self._sampler = ClassAwareSampler(self.labels)
+        return sampler
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_sampler"] = None
+        return state
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs) -> None:
+        # banks are sized by the training set: adopt the saved size on load
+        for name in ("memory_s", "memory_t", "labels"):
+            saved = state_dict.get(prefix + name)
+            if saved is not None and saved.shape != getattr(self, name).shape:
+                setattr(self, name, torch.empty_like(saved, device=self.norm_s.device))
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+        self._sampler = None  # labels may have changed
+
+    def sample_negatives(self, y: torch.Tensor) -> torch.Tensor:
+        """Class-aware negative indices, shape (len(y), n_negatives)."""
+        return self._get_sampler()(y, self.n_negatives)
+
+    def use_bank_scoring(self) -> bool:
+        """Whether the whole-bank matrix product is used for scoring."""
+        if self.scoring == "auto":
+            return self.n_data <= 16 * (self.n_negatives + 1)
+        return self.scoring == "bank"
+
+    def _scores(
+        self, anchor: torch.Tensor, memory: torch.Tensor, candidates: torch.Tensor
+    ) -> torch.Tensor:
+        """``anchor_i . memory[candidates_ij]``, shape (B, K + 1)."""
+        if self.use_bank_scoring():
+            return (anchor @ memory.T).gather(1, candidates)
+        rows = memory[candidates]  # (B, K + 1, d)
+        return torch.bmm(rows, anchor.unsqueeze(2)).squeeze(2)
+
+    def _nce(
+        self, probs: torch.Tensor, sign: torch.Tensor
+    ) -> torch.Tensor:
+        """CRD eq. 18 on probabilities (B, K + 1), rows signed by ``sign``."""
+        k_pn = self.n_negatives / self.n_data
+        p_pos, p_neg = probs[:, 0], probs[:, 1:]
+        log_pos = torch.log(p_pos / (p_pos + k_pn + NCE_EPS))
+        log_neg = torch.log(k_pn / (p_neg + k_pn + NCE_EPS)).sum(dim=1)
+        return -(sign * (log_pos + log_neg)).sum() / len(probs)
+
+    @torch.no_grad()
+    def _update_memory(self, index: torch.Tensor, z_s: torch.Tensor, z_t: torch.Tensor) -> None:
+        mu = self.momentum
+        for name, z in (("memory_s", z_s), ("memory_t", z_t)):
+            memory = getattr(self, name)
+            rows = F.normalize(mu * memory[index] + (1 - mu) * z, dim=1)
+            # out of place: the old bank is still needed by autograd for this batch
+            setattr(self, name, memory.index_copy(0, index, rows))
+
+    # -- forward ---------------------------------------------------------
+    def forward(
+        self,
+        f_s: torch.Tensor,
+        f_t: torch.Tensor,
+        logits_s: torch.Tensor,
+        logits_t: torch.Tensor,
+        y: torch.Tensor,
+        index: torch.Tensor,
+        negatives: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """The CMCRD loss of one batch (a scalar tensor).
+
+        Parameters
+        ----------
+        f_s, f_t : Tensor, shape (B, student_dim), (B, teacher_dim)
+            Student and teacher features (flattened inputs of their heads).
+        logits_s, logits_t : Tensor, shape (B, n_classes)
+        y : Tensor, shape (B,)
+            Labels.
+        index : Tensor, shape (B,)
+            Row of every window in the memory banks (0..n_data-1).
+        negatives : Tensor, shape (B, K), optional
+            Fixed negative indices; drawn class-aware when omitted.
+        """
+        if self.n_data == 0:
+            raise RuntimeError("CMCRDLoss has no memory banks yet; call reset_memory(labels)")
+        index = index.long()
+        y = y.long()
+        f_t = f_t.detach()
+        logits_t = logits_t.detach()
+        z_s = F.normalize(self.embed_s(f_s.flatten(1)), dim=1)
+        z_t = F.normalize(self.embed_t(f_t.flatten(1)), dim=1)
+
+        batch = len(y)
+        if self.weighted:
+            weights = confidence_weights(torch.softmax(logits_t, dim=1))
+        else:
+            weights = z_s.new_ones(batch)
+        teacher_right = logits_t.argmax(dim=1) == y
+        student_right = logits_s.detach().argmax(dim=1) == y
+        anchor_s, anchor_t = z_s, z_t
+        if self.gated:
+            anchor_s = torch.where((student_right & ~teacher_right)[:, None], z_s.detach(), z_s)
+            anchor_t = torch.where((teacher_right & ~student_right)[:, None], z_t.detach(), z_t)
+        if self.signed:
+            sign = torch.where(teacher_right, 1.0, -1.0).to(z_s.dtype)
+        else:
+            sign = z_s.new_ones(batch)
+
+        if negatives is None:
+            negatives = self.sample_negatives(y)
+        candidates = torch.cat([index[:, None], negatives.long()], dim=1)
+        exp_s = torch.exp(self._scores(anchor_s, self.memory_t, candidates) / self.temperature)
+        exp_t = torch.exp(self._scores(anchor_t, self.memory_s, candidates) / self.temperature)
+        if self.norm_s <= 0:
+            self.norm_s.fill_(exp_s.detach().mean().item() * self.n_data)
+            self.norm_t.fill_(exp_t.detach().mean().item() * self.n_data)
+        probs_s = exp_s / self.norm_s * weights[:, None]
+        probs_t = exp_t / self.norm_t * weights[:, None]
+        loss = self._nce(probs_s, sign) + self._nce(probs_t, sign)
+
+        if self.training:
+            self._update_memory(index, z_s.detach(), z_t.detach())
+        return loss

@@ -1,0 +1,13 @@
+"""Built-in models, registered through the entry point ``cmcrd_plugin.models``."""
+
+from __future__ import annotations
+
+from ..registry import hookimpl
+
+
+@hookimpl
+def cmcrd_models() -> dict[str, str]:
+    return {
+        "mlp": "cmcrd_plugin.models.mlp:CMCRDMLP",
+        "dgcnn": "cmcrd_plugin.models.dgcnn:SEEDDGCNN",
+    }

@@ -1,0 +1,66 @@
+"""Dataset wrappers the trainers use to carry extras through skorch."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset, Subset
+
+
+class IndexedDataset(Dataset):
+    """Add each sample's position (``"index"``) to its dict input.
+
+    The contrastive memory banks have one row per training window; the
+    position of a window in the training set is its row.
+    """
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def __getitem__(self, i: int):
+        X, y = self.dataset[i]
+        if not isinstance(X, Mapping):
+            raise TypeError(
+                "distillation needs dict inputs such as {'x': eeg, 'eye': eye}; "
+                f"the training set yields {type(X).__name__}"
+            )
+        X = dict(X)
+        X["index"] = i
+        return X, y
+
+
+class StudentView(Dataset):
+    """Expose only the student input ``X[key]`` of a dataset yielding dicts.
+
+    Lets braindecode infer ``n_chans``/``n_times`` from the student input.
+    """
+
+    def __init__(self, dataset: Dataset, key: str = "x") -> None:
+        self.dataset, self.key = dataset, key
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def __getitem__(self, i: int):
+        X, y = self.dataset[i]
+        return X[self.key], y
+
+
+def dataset_labels(dataset: Dataset) -> np.ndarray:
+    """Labels of every sample of a (possibly subset) skorch/torch dataset.
+
+    Fast for :class:`skorch.dataset.Dataset` and :class:`torch.utils.data.Subset`
+    of one; other datasets are read once, sample by sample (at set-up, not
+    during training).
+    """
+    if isinstance(dataset, Subset):
+        return dataset_labels(dataset.dataset)[np.asarray(dataset.indices)]
+    y = getattr(dataset, "y", None)
+    if y is not None:
+        return np.asarray(y.cpu() if isinstance(y, torch.Tensor) else y).reshape(len(dataset))
+    return np.asarray([int(dataset[i][1]) for i in range(len(dataset))])

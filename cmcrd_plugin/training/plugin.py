@@ -1,0 +1,14 @@
+"""Built-in trainers, registered through the entry point ``cmcrd_plugin.trainers``."""
+
+from __future__ import annotations
+
+from ..registry import hookimpl
+
+
+@hookimpl
+def cmcrd_trainers() -> dict[str, str]:
+    return {
+        "cmcrd": "cmcrd_plugin.training.cmcrd_classifier:CMCRDClassifier",
+        "teacher": "cmcrd_plugin.training.teacher:TeacherClassifier",
+        "eeg_only": "braindecode:EEGClassifier",
+    }

@@ -1,0 +1,89 @@
+"""Teacher training (cross-entropy + MCC) and loading a pre-trained teacher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from braindecode import EEGClassifier
+from skorch.callbacks import PassthroughScoring
+from torch import nn
+
+from ..losses.mcc import MCCLoss
+
+
+class TeacherClassifier(EEGClassifier):
+    """``EEGClassifier`` trained with cross-entropy + ``lambda_mcc`` * MCC.
+
+    The teacher of CMCRD (an eye-movement model by default, or an EEG model
+    for an eye-movement student). MCC (:class:`~cmcrd_plugin.losses.MCCLoss`)
+    is applied to the logits of every training batch; the authors' released
+    script computes it but never backpropagates it, we do, and
+    ``lambda_mcc=0`` gives plain cross-entropy. The two parts are recorded per
+    batch as ``ce_loss`` and ``mcc_loss``. Validation loss is cross-entropy.
+
+    Parameters
+    ----------
+    lambda_mcc : float
+        Weight of the MCC term (default 1.0, the MCC paper's trade-off).
+    mcc_temperature : float
+        Softmax temperature of MCC (2.5).
+    *args, **kwargs :
+        Everything ``EEGClassifier`` accepts.
+    """
+
+    def __init__(
+        self, module, *args, lambda_mcc: float = 1.0, mcc_temperature: float = 2.5, **kwargs
+    ) -> None:
+        self.lambda_mcc = lambda_mcc
+        self.mcc_temperature = mcc_temperature
+        super().__init__(module, *args, **kwargs)
+
+    @property
+    def _default_callbacks(self):
+        return [
+            *super()._default_callbacks,
+            ("ce_loss", PassthroughScoring(name="ce_loss", on_train=True)),
+            ("mcc_loss", PassthroughScoring(name="mcc_loss", on_train=True)),
+        ]
+
+    def get_loss(self, y_pred, y_true, *args, training=False, **kwargs):
+        ce = super().get_loss(y_pred, y_true, *args, training=training, **kwargs)
+        if not training:
+            return ce
+        mcc = MCCLoss(self.mcc_temperature)(y_pred)
+        self.history.record_batch("ce_loss", ce.item())
+        self.history.record_batch("mcc_loss", mcc.item())
+        return ce + self.lambda_mcc * mcc
+
+
+def load_teacher(
+    module: nn.Module, f_params: str | Path | None = None, device: str = "cpu"
+) -> nn.Module:
+    """Return a teacher ready to pass as ``CMCRDClassifier(teacher=...)``.
+
+    Parameters
+    ----------
+    module : nn.Module or fitted skorch net
+        The architecture (an instance), or a fitted ``TeacherClassifier`` /
+        ``EEGClassifier`` whose ``module_`` is used.
+    f_params : path, optional
+        A state dict saved by ``net.save_params(f_params=...)`` or
+        ``torch.save(model.state_dict(), ...)``; loaded with
+        ``weights_only=True`` (no code runs from the file).
+    device : str
+        Where to load the weights.
+    """
+    if hasattr(module, "module_"):
+        module = module.module_
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"expected an nn.Module or fitted net, got {type(module).__name__}")
+    if f_params is not None:
+        state = torch.load(f_params, map_location=device, weights_only=True)
+        missing, unexpected = module.load_state_dict(state, strict=False)
+        if missing or unexpected:
+            raise ValueError(
+                f"{f_params}: parameters do not match {type(module).__name__} "
+                f"(missing {list(missing)}, unexpected {list(unexpected)})"
+            )
+    return module.eval()
