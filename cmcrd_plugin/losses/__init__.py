@@ -1,8 +1,14 @@
 """Losses: CMCRD for the student, MCC for the teacher."""
 
-from .cmcrd import CMCRDLoss
-from .entropy import confidence_weights
-from .mcc import MCCLoss
-from .negatives import ClassAwareSampler
+from ..lazy import lazy_exports
 
 __all__ = ["CMCRDLoss", "ClassAwareSampler", "MCCLoss", "confidence_weights"]
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "CMCRDLoss": ".cmcrd",
+        "ClassAwareSampler": ".negatives",
+        "MCCLoss": ".mcc",
+        "confidence_weights": ".entropy",
+    },
+)

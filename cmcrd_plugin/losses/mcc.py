@@ -8,6 +8,13 @@ from torch import nn
 from .entropy import confidence_weights
 
 
+def class_confusion(probs: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """``(sum(Cm) - trace(Cm)) / C`` with ``Cm = (probs * w)^T probs``, rows sum 1."""
+    confusion = (probs * weights[:, None]).T @ probs
+    confusion = confusion / confusion.sum(dim=1, keepdim=True)
+    return (confusion.sum() - torch.trace(confusion)) / probs.shape[1]
+
+
 class MCCLoss(nn.Module):
     """Minimum Class Confusion (Jin et al., 2020) on a batch of logits.
 
@@ -15,7 +22,8 @@ class MCCLoss(nn.Module):
     :func:`~cmcrd_plugin.losses.entropy.confidence_weights`), the class
     confusion matrix ``Cm = (p * w)^T p`` with rows normalised to sum 1, the
     loss is ``(sum(Cm) - trace(Cm)) / C``. Labels are not used, so it can be
-    applied to unlabelled batches.
+    applied to unlabelled batches. As in the MCC authors' code, no gradient
+    flows through the entropy weights.
 
     Parameters
     ----------
@@ -30,8 +38,5 @@ class MCCLoss(nn.Module):
     def forward(self, logits: torch.Tensor) -> torch.Tensor:
         """MCC loss of ``logits`` (batch, n_classes); a scalar tensor."""
         probs = torch.softmax(logits / self.temperature, dim=1)
-        weights = confidence_weights(probs).detach()
-        confusion = (probs * weights[:, None]).T @ probs
-        confusion = confusion / confusion.sum(dim=1, keepdim=True)
-        n_classes = logits.shape[1]
-        return (confusion.sum() - torch.trace(confusion)) / n_classes
+        # the entropy weights are constants, as in the MCC authors' code
+        return class_confusion(probs, confidence_weights(probs).detach())

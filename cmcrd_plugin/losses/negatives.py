@@ -50,7 +50,7 @@ class ClassAwareSampler:
         distinct = pool >= k
         if distinct.any():
             # without replacement: the k smallest of i.i.d. uniforms over the pool
-            rows = torch.flatnonzero(distinct)
+            rows = torch.nonzero(distinct).squeeze(1)
             keys = torch.rand(len(rows), len(self.labels), device=device, generator=generator)
             keys.masked_fill_(self.labels[None, :] == y[rows][:, None], 2.0)
             negatives[rows] = keys.topk(k, dim=1, largest=False).indices

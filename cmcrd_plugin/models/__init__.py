@@ -1,5 +1,21 @@
 """Backbones (braindecode models) and feature extraction."""
 
-from .features import capture_head_input, forward_with_features, head_of
+from ..lazy import lazy_exports
 
-__all__ = ["capture_head_input", "forward_with_features", "head_of"]
+__all__ = [
+    "CMCRDMLP",
+    "SEEDDGCNN",
+    "capture_head_input",
+    "forward_with_features",
+    "head_of",
+]
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "CMCRDMLP": ".mlp",
+        "SEEDDGCNN": ".dgcnn",
+        "capture_head_input": ".features",
+        "forward_with_features": ".features",
+        "head_of": ".features",
+    },
+)

@@ -1,0 +1,1 @@
+"""Runnable experiments: the demo and its reporting."""
