@@ -20,7 +20,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
             rows.append((kind, c.name, c.distribution or "-", c.plugin, c.target_path))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        print(
+            "  ".join(
+                cell.ljust(w) for cell, w in zip(row, widths, strict=True)
+            ).rstrip()
+        )
     for failure in registry.failures:
         print(
             f"! plugin {failure.plugin!r} ({failure.distribution or 'unknown'}) "
@@ -59,7 +63,10 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         progress=not args.no_progress,
     )
-    print(f"wrote synthetic {args.dataset} to {root} (synthetic data, not real recordings)")
+    print(
+        f"wrote synthetic {args.dataset} to {root} "
+        "(synthetic data, not real recordings)"
+    )
     return 0
 
 
@@ -67,17 +74,23 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``cmcrd`` command."""
     parser = argparse.ArgumentParser(
         prog="cmcrd",
-        description="Cross-modal contrastive representation distillation (CMCRD) tools.",
+        description="Cross-modal contrastive representation distillation tools.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("list", help="list registered components and their source package")
+    p = sub.add_parser(
+        "list", help="list registered components and their source package"
+    )
     p.add_argument("--kind", choices=["dataset", "loss", "model", "trainer"])
     p.set_defaults(func=_cmd_list)
 
-    p = sub.add_parser("demo", help="run the synthetic SEED-V demo (a few minutes on CPU)")
+    p = sub.add_parser(
+        "demo", help="run the synthetic SEED-V demo (a few minutes on CPU)"
+    )
     p.add_argument("--subjects", type=int, nargs="+", default=[1, 2, 3])
-    p.add_argument("--backbone", default="mlp", help="registered model name (mlp, dgcnn)")
+    p.add_argument(
+        "--backbone", default="mlp", help="registered model name (mlp, dgcnn)"
+    )
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--window-fraction", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=2022)
@@ -86,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=_cmd_demo)
 
-    p = sub.add_parser("synth", help="write a synthetic dataset in a real on-disk layout")
+    p = sub.add_parser(
+        "synth", help="write a synthetic dataset in a real on-disk layout"
+    )
     p.add_argument("dataset", choices=["seed_v"])
     p.add_argument("output", type=Path)
     p.add_argument("--subjects", type=int, nargs="+", default=list(range(1, 17)))

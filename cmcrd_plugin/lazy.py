@@ -13,7 +13,7 @@ from typing import Any
 
 
 def lazy_exports(package: str, exports: dict[str, str]) -> Callable[[str], Any]:
-    """A module ``__getattr__`` importing ``exports[name]`` (relative module) on demand."""
+    """A module ``__getattr__`` that imports ``exports[name]`` on first use."""
 
     def __getattr__(name: str) -> Any:
         if name not in exports:

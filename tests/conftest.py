@@ -24,7 +24,9 @@ def tiny_paired(seed_v_root):
     windows = load_seed_v(seed_v_root, subjects=[1])
     split = seed_v_folds(windows)[0]
     eeg = FeatureScaler().fit(windows.eeg[split.train]).transform(windows.eeg)
-    eye = FeatureScaler().fit(windows.eye[split.train]).transform(windows.eye)[:, :, None]
+    eye = (
+        FeatureScaler().fit(windows.eye[split.train]).transform(windows.eye)[:, :, None]
+    )
     return {
         "eeg": eeg,
         "eye": eye,

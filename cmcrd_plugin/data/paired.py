@@ -53,11 +53,20 @@ class PairedWindows:
 
     def subset(self, index: np.ndarray) -> PairedWindows:
         """Rows selected by an integer index or boolean mask."""
-        return PairedWindows(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+        return PairedWindows(
+            **{f.name: getattr(self, f.name)[index] for f in fields(self)}
+        )
 
-    def inputs(self, teacher_key: str = "eye") -> dict[str, np.ndarray]:
-        """The dict ``{"x": eeg, teacher_key: eye}`` that ``CMCRDClassifier`` fits on."""
-        return {"x": self.eeg, teacher_key: self.eye}
+    def inputs(self, teacher_key: str = "eye"):
+        """``SliceDict(x=eeg, <teacher_key>=eye)``, what ``CMCRDClassifier`` fits on.
+
+        Eye vectors are given as ``(n, n_eye, 1)`` so that braindecode models
+        see ``n_chans=n_eye, n_times=1``. A :class:`skorch.helper.SliceDict`
+        is a dict that sklearn can index (``GridSearchCV``, ``cross_val_score``).
+        """
+        from skorch.helper import SliceDict
+
+        return SliceDict(**{"x": self.eeg, teacher_key: self.eye[:, :, None]})
 
     @classmethod
     def concatenate(cls, parts: list[PairedWindows]) -> PairedWindows:

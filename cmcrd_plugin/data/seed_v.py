@@ -115,7 +115,9 @@ def load_seed_v_subject(root: str | Path, subject: int) -> PairedWindows:
     ):
         missing = sorted(expected - set(table))
         if missing:
-            raise DatasetFormatError(f"{path}[{member!r}]: trial keys {missing} missing")
+            raise DatasetFormatError(
+                f"{path}[{member!r}]: trial keys {missing} missing"
+            )
 
     parts = []
     eye_dim = None
@@ -141,14 +143,14 @@ def load_seed_v_subject(root: str | Path, subject: int) -> PairedWindows:
         _check_finite(m, where_m)
         _check_finite(lab, f"{eeg_path}[label][{key}]")
         n = min(len(e), len(m), len(lab))
+        if n == 0:
+            raise DatasetFormatError(f"{where_e}: trial has no windows")
         if len({len(e), len(m), len(lab)}) > 1:
             warnings.warn(
                 f"SEED-V subject {subject} trial key {key}: EEG has {len(e)}, eye "
                 f"{len(m)} and label {len(lab)} windows; using the first {n}",
                 stacklevel=2,
             )
-        if n == 0:
-            raise DatasetFormatError(f"{where_e}: trial has no windows")
         ints = np.full(n, 0, dtype=np.int64)
         parts.append(
             PairedWindows(

@@ -103,14 +103,20 @@ def run_demo(cfg: DemoConfig) -> list[dict]:
         f"synthetic_seed_v-seed{cfg.seed}-frac{cfg.window_fraction:g}"
     )
     write_seed_v(
-        cache, subjects=cfg.subjects, seed=cfg.seed, window_fraction=cfg.window_fraction,
+        cache,
+        subjects=cfg.subjects,
+        seed=cfg.seed,
+        window_fraction=cfg.window_fraction,
         progress=cfg.progress,
     )
     windows = load_seed_v(cache, subjects=cfg.subjects)
     model = get_model(cfg.backbone)
     rows: list[dict] = []
-    jobs = [(s, split) for s in cfg.subjects for split in seed_v_folds(
-        windows.subset(windows.subject == s))]
+    jobs = [
+        (s, split)
+        for s in cfg.subjects
+        for split in seed_v_folds(windows.subset(windows.subject == s))
+    ]
     bar = tqdm(jobs, desc="demo (subject x fold)", disable=not cfg.progress)
     for subject, split in bar:
         data = windows.subset(windows.subject == subject)
@@ -119,11 +125,15 @@ def run_demo(cfg: DemoConfig) -> list[dict]:
         y = data.label
         tr, va, te = split.train, split.valid, split.test
 
-        def record(name: str, net, X_test, started: float) -> None:
+        def record(name, net, X_test, started, context=(subject, split, y)):
+            subject_, split_, y_ = context
             rows.append(
                 {
-                    "subject": subject, "fold": split.name, "pipeline": name,
-                    "seed": cfg.seed, **score_predictions(y[te], net.predict(X_test)),
+                    "subject": subject_,
+                    "fold": split_.name,
+                    "pipeline": name,
+                    "seed": cfg.seed,
+                    **score_predictions(y_[split_.test], net.predict(X_test)),
                     "time_s": time.perf_counter() - started,
                 }
             )
@@ -146,7 +156,9 @@ def run_demo(cfg: DemoConfig) -> list[dict]:
         started = time.perf_counter()
         paired = SliceDict(x=eeg, eye=eye)
         student = CMCRDClassifier(
-            model, teacher=teacher.module_, beta=cfg.beta,
+            model,
+            teacher=teacher.module_,
+            beta=cfg.beta,
             **_estimator_kwargs(cfg, Dataset(paired[va], y[va])),
         ).fit(paired[tr], y[tr])
         record("CMCRD student", student, eeg[te], started)
@@ -175,15 +187,18 @@ def format_table(rows: list[dict], cfg: DemoConfig) -> str:
     for name in PIPELINES:
         if name in summary:
             cells = "".join(
-                f"{100 * summary[name][m][0]:>14.1f} +- {100 * summary[name][m][1]:4.1f}"
-                for m in METRICS
+                f"{100 * mean:>14.1f} +- {100 * std:4.1f}"
+                for mean, std in (summary[name][m] for m in METRICS)
             )
             lines.append(f"{name:<15}{cells}")
     if {"EEG-only", "CMCRD student"} <= summary.keys():
         gain = 100 * (
             summary["CMCRD student"]["accuracy"][0] - summary["EEG-only"]["accuracy"][0]
         )
-        lines += ["", f"CMCRD student - EEG-only accuracy: {gain:+.1f} points (synthetic data)"]
+        lines += [
+            "",
+            f"CMCRD student - EEG-only accuracy: {gain:+.1f} points (synthetic data)",
+        ]
     return "\n".join(lines)
 
 
@@ -194,10 +209,15 @@ def main(cfg: DemoConfig | None = None) -> str:
     with warnings.catch_warnings():
         # braindecode 1.8 warns about an MNE montage name at import; not ours to fix
         warnings.filterwarnings(
-            "ignore", message="Montage name 'standard_1020' is deprecated", category=FutureWarning
+            "ignore",
+            message="Montage name 'standard_1020' is deprecated",
+            category=FutureWarning,
         )
         rows = run_demo(cfg)
-    report = format_table(rows, cfg) + f"\n\nTotal time: {time.perf_counter() - started:.0f} s"
+    report = (
+        format_table(rows, cfg)
+        + f"\n\nTotal time: {time.perf_counter() - started:.0f} s"
+    )
     print(report)
     return report
 

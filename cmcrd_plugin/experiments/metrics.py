@@ -17,7 +17,9 @@ def score_predictions(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float
     }
 
 
-def summarize(rows: list[dict], by: str = "pipeline") -> dict[str, dict[str, tuple[float, float]]]:
+def summarize(
+    rows: list[dict], by: str = "pipeline"
+) -> dict[str, dict[str, tuple[float, float]]]:
     """Mean and std over subjects of each metric, per value of ``by``.
 
     ``rows`` are tidy records with keys ``subject``, ``by`` and the metrics;
@@ -34,5 +36,7 @@ def summarize(rows: list[dict], by: str = "pipeline") -> dict[str, dict[str, tup
             ]
             for m in METRICS
         }
-        out[group] = {m: (float(np.mean(v)), float(np.std(v))) for m, v in per_subject.items()}
+        out[group] = {
+            m: (float(np.mean(v)), float(np.std(v))) for m, v in per_subject.items()
+        }
     return out

@@ -90,7 +90,9 @@ class CMCRDLoss(nn.Module):
     ) -> None:
         super().__init__()
         if scoring not in ("auto", "bank", "gather"):
-            raise ValueError(f"scoring must be 'auto', 'bank' or 'gather', got {scoring!r}")
+            raise ValueError(
+                f"scoring must be 'auto', 'bank' or 'gather', got {scoring!r}"
+            )
         self.requested_negatives = int(n_negatives)
         self.feat_dim = feat_dim
         self.temperature = temperature
@@ -128,7 +130,9 @@ class CMCRDLoss(nn.Module):
         labels = torch.as_tensor(labels).long().reshape(-1).to(self.norm_s.device)
         n_data = len(labels)
         if n_data < 2:
-            raise ValueError(f"CMCRDLoss needs at least 2 training windows, got {n_data}")
+            raise ValueError(
+                f"CMCRDLoss needs at least 2 training windows, got {n_data}"
+            )
         if len(torch.unique(labels)) < 2:
             raise ValueError("CMCRDLoss needs training windows of at least 2 classes")
         if self.requested_negatives > n_data - 1:
@@ -187,9 +191,7 @@ class CMCRDLoss(nn.Module):
         rows = memory[candidates]  # (B, K + 1, d)
         return torch.bmm(rows, anchor.unsqueeze(2)).squeeze(2)
 
-    def _nce(
-        self, probs: torch.Tensor, sign: torch.Tensor
-    ) -> torch.Tensor:
+    def _nce(self, probs: torch.Tensor, sign: torch.Tensor) -> torch.Tensor:
         """CRD eq. 18 on probabilities (B, K + 1), rows signed by ``sign``."""
         k_pn = self.n_negatives / self.n_data
         p_pos, p_neg = probs[:, 0], probs[:, 1:]
@@ -198,7 +200,9 @@ class CMCRDLoss(nn.Module):
         return -(sign * (log_pos + log_neg)).sum() / len(probs)
 
     @torch.no_grad()
-    def _update_memory(self, index: torch.Tensor, z_s: torch.Tensor, z_t: torch.Tensor) -> None:
+    def _update_memory(
+        self, index: torch.Tensor, z_s: torch.Tensor, z_t: torch.Tensor
+    ) -> None:
         mu = self.momentum
         for name, z in (("memory_s", z_s), ("memory_t", z_t)):
             memory = getattr(self, name)
@@ -232,7 +236,9 @@ class CMCRDLoss(nn.Module):
             Fixed negative indices; drawn class-aware when omitted.
         """
         if self.n_data == 0:
-            raise RuntimeError("CMCRDLoss has no memory banks yet; call reset_memory(labels)")
+            raise RuntimeError(
+                "CMCRDLoss has no memory banks yet; call reset_memory(labels)"
+            )
         index = index.long()
         y = y.long()
         f_t = f_t.detach()
@@ -249,8 +255,12 @@ class CMCRDLoss(nn.Module):
         student_right = logits_s.detach().argmax(dim=1) == y
         anchor_s, anchor_t = z_s, z_t
         if self.gated:
-            anchor_s = torch.where((student_right & ~teacher_right)[:, None], z_s.detach(), z_s)
-            anchor_t = torch.where((teacher_right & ~student_right)[:, None], z_t.detach(), z_t)
+            anchor_s = torch.where(
+                (student_right & ~teacher_right)[:, None], z_s.detach(), z_s
+            )
+            anchor_t = torch.where(
+                (teacher_right & ~student_right)[:, None], z_t.detach(), z_t
+            )
         if self.signed:
             sign = torch.where(teacher_right, 1.0, -1.0).to(z_s.dtype)
         else:
@@ -259,8 +269,12 @@ class CMCRDLoss(nn.Module):
         if negatives is None:
             negatives = self.sample_negatives(y)
         candidates = torch.cat([index[:, None], negatives.long()], dim=1)
-        exp_s = torch.exp(self._scores(anchor_s, self.memory_t, candidates) / self.temperature)
-        exp_t = torch.exp(self._scores(anchor_t, self.memory_s, candidates) / self.temperature)
+        exp_s = torch.exp(
+            self._scores(anchor_s, self.memory_t, candidates) / self.temperature
+        )
+        exp_t = torch.exp(
+            self._scores(anchor_t, self.memory_s, candidates) / self.temperature
+        )
         if self.norm_s <= 0:
             self.norm_s.fill_(exp_s.detach().mean().item() * self.n_data)
             self.norm_t.fill_(exp_t.detach().mean().item() * self.n_data)

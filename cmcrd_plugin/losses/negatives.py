@@ -51,7 +51,9 @@ class ClassAwareSampler:
         if distinct.any():
             # without replacement: the k smallest of i.i.d. uniforms over the pool
             rows = torch.nonzero(distinct).squeeze(1)
-            keys = torch.rand(len(rows), len(self.labels), device=device, generator=generator)
+            keys = torch.rand(
+                len(rows), len(self.labels), device=device, generator=generator
+            )
             keys.masked_fill_(self.labels[None, :] == y[rows][:, None], 2.0)
             negatives[rows] = keys.topk(k, dim=1, largest=False).indices
         return negatives

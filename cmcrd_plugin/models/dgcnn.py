@@ -19,7 +19,13 @@ def seed_chs_info() -> list[dict]:
     """
     import mne
 
-    positions = mne.channels.make_standard_montage("standard_1005").get_positions()
+    # MNE >= 1.13 renamed the template montage (same 10-05 positions)
+    name = (
+        "colin27_1005"
+        if "colin27_1005" in mne.channels.get_builtin_montages()
+        else "standard_1005"
+    )
+    positions = mne.channels.make_standard_montage(name).get_positions()
     by_name = {k.upper(): v for k, v in positions["ch_pos"].items()}
     chs = []
     for name in SEED_CHANNELS:
@@ -65,7 +71,11 @@ class SEEDDGCNN(DGCNN):
         **kwargs,
     ) -> None:
         if chs_info is None and n_chans is not None:
-            chs_info = seed_chs_info() if n_chans == len(SEED_CHANNELS) else ring_chs_info(n_chans)
+            chs_info = (
+                seed_chs_info()
+                if n_chans == len(SEED_CHANNELS)
+                else ring_chs_info(n_chans)
+            )
         super().__init__(
             n_outputs=n_outputs,
             n_chans=n_chans,

@@ -30,7 +30,9 @@ class _InputRecorder:
 
 
 @contextmanager
-def capture_head_input(model: nn.Module, layer: str = "final_layer") -> Iterator[_InputRecorder]:
+def capture_head_input(
+    model: nn.Module, layer: str = "final_layer"
+) -> Iterator[_InputRecorder]:
     """Record the input of ``model.<layer>`` during the forward passes in the block.
 
     The hook is removed on exit, so nothing stays attached to the model (it

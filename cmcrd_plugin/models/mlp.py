@@ -51,7 +51,11 @@ class CMCRDMLP(EEGModuleMixin, nn.Module):
         layers: list[nn.Module] = [nn.Flatten()]
         width = self.n_chans * self.n_times
         for _ in range(n_hidden_layers):
-            layers += [nn.Linear(width, hidden_size), nn.BatchNorm1d(hidden_size), nn.ReLU()]
+            layers += [
+                nn.Linear(width, hidden_size),
+                nn.BatchNorm1d(hidden_size),
+                nn.ReLU(),
+            ]
             width = hidden_size
         if drop_prob > 0:
             layers.append(nn.Dropout(drop_prob))

@@ -136,9 +136,7 @@ class Registry:
             for ep in dist.entry_points:
                 if ep.group != self.group:
                     continue
-                if self.manager.has_plugin(ep.name) or self.manager.is_blocked(
-                    ep.name
-                ):
+                if self.manager.has_plugin(ep.name) or self.manager.is_blocked(ep.name):
                     continue
                 dist_name = _dist_name(dist)
                 try:

@@ -14,7 +14,9 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     If ``write`` fails, the temporary file is removed and ``path`` is untouched.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     try:

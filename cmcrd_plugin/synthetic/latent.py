@@ -92,14 +92,18 @@ class LatentEmotionGenerator:
         shared = self._shared()
         rng = np.random.default_rng([self.seed, 1, subject])
         n_eeg = N_CHANNELS * N_BANDS
-        mix_eeg = shared["mix_eeg"] * (1 + 0.3 * rng.normal(size=shared["mix_eeg"].shape))
-        mix_eye = shared["mix_eye"] * (1 + 0.15 * rng.normal(size=shared["mix_eye"].shape))
+        mix_eeg = shared["mix_eeg"] * (
+            1 + 0.3 * rng.normal(size=shared["mix_eeg"].shape)
+        )
+        mix_eye = shared["mix_eye"] * (
+            1 + 0.15 * rng.normal(size=shared["mix_eye"].shape)
+        )
         eeg_shift = shared["eeg_baseline"] + self.subject_shift * rng.normal(size=n_eeg)
         eye_scale = shared["eye_baseline"]
         eye_shift = 0.5 * self.subject_shift * rng.normal(size=self.eye_dim)
         sessions_eeg = self.session_shift * rng.normal(size=(n_sessions, n_eeg))
-        sessions_eye = 0.5 * self.session_shift * rng.normal(
-            size=(n_sessions, self.eye_dim)
+        sessions_eye = (
+            0.5 * self.session_shift * rng.normal(size=(n_sessions, self.eye_dim))
         )
         nuisance_basis = rng.normal(size=(4, n_eeg)) / 2.0
         return SubjectGenerator(
@@ -135,8 +139,10 @@ class SubjectGenerator:
         innovations[1:] *= np.sqrt(1 - rho**2)
         return lfilter([1.0], [1.0, -rho], innovations, axis=0)
 
-    def trial(self, session: int, label: int, n_windows: int) -> tuple[np.ndarray, np.ndarray]:
-        """EEG DE ``(n_windows, 310)`` channel-major and eye ``(n_windows, eye_dim)``."""
+    def trial(
+        self, session: int, label: int, n_windows: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """EEG DE (n_windows, 310), channel-major, and eye (n_windows, eye_dim)."""
         cfg = self.config
         state = self.prototypes[label] + cfg.state_noise * self._ar1(
             n_windows, cfg.latent_dim, cfg.rho

@@ -16,12 +16,20 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..data.seed_v import EEG_FOLDER, EYE_FOLDER, N_CLASSES, N_SESSIONS, N_TRIALS, SESSION_LABELS
+from ..data.seed_v import (
+    EEG_FOLDER,
+    EYE_FOLDER,
+    N_CLASSES,
+    N_SESSIONS,
+    N_TRIALS,
+    SESSION_LABELS,
+)
 from .io import write_atomic
 from .latent import LatentEmotionGenerator
 
@@ -32,7 +40,8 @@ SEED_V_EYE_DIM = 33
 # counts (4-s windows, 30-60 per trial) were drawn once and are fixed so that
 # every synthetic SEED-V has the same trial lengths, like the real one.
 WINDOW_COUNTS: tuple[int, ...] = tuple(
-    int(n) for n in np.random.default_rng(20250412).integers(30, 61, N_SESSIONS * N_TRIALS)
+    int(n)
+    for n in np.random.default_rng(20250412).integers(30, 61, N_SESSIONS * N_TRIALS)
 )
 
 
@@ -94,6 +103,6 @@ def write_seed_v(
             label = SESSION_LABELS[session][trial]
             eeg[key], eye[key] = sub.trial(session, label, n)
             labels[key] = np.full(n, float(label))
-        write_atomic(eeg_path, lambda p, d=eeg: _savez_pickled(p, d, labels))
-        write_atomic(eye_path, lambda p, d=eye: _savez_pickled(p, d, labels))
+        write_atomic(eeg_path, partial(_savez_pickled, data=eeg, label=labels))
+        write_atomic(eye_path, partial(_savez_pickled, data=eye, label=labels))
     return root

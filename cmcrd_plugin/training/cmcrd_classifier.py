@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+
 import numpy as np
 import torch
 from braindecode import EEGClassifier
@@ -127,7 +128,10 @@ class CMCRDClassifier(EEGClassifier):
             hint = ""
             if hasattr(teacher, "module_"):
                 hint = " Pass the fitted net's .module_ (so that clone() keeps it)."
-            raise TypeError(f"teacher must be a torch nn.Module, got {type(teacher).__name__}.{hint}")
+            raise TypeError(
+                "teacher must be a torch nn.Module, got "
+                f"{type(teacher).__name__}.{hint}"
+            )
         frozen = copy.deepcopy(teacher).to(self.device).eval()
         frozen.requires_grad_(False)
         self.teacher_ = frozen  # not a skorch-registered module: never optimised
@@ -166,7 +170,9 @@ class CMCRDClassifier(EEGClassifier):
         self.module_.eval()
         with torch.no_grad():
             _, f_s = forward_with_features(self.module_, student, self.feature_layer)
-            _, f_t = forward_with_features(self.teacher_, teacher, self.teacher_feature_layer)
+            _, f_t = forward_with_features(
+                self.teacher_, teacher, self.teacher_feature_layer
+            )
         self.module_.train(was_training)
         return f_s.shape[1], f_t.shape[1]
 
@@ -191,8 +197,10 @@ class CMCRDClassifier(EEGClassifier):
         dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
         labels = torch.as_tensor(dataset_labels(dataset_train)).long()
         current = getattr(self.distiller_, "labels", None)
-        if current is None or len(current) != len(labels) or not torch.equal(
-            current.cpu(), labels
+        if (
+            current is None
+            or len(current) != len(labels)
+            or not torch.equal(current.cpu(), labels)
         ):
             self.distiller_.reset_memory(labels)
         return IndexedDataset(dataset_train), dataset_valid
@@ -224,4 +232,3 @@ class CMCRDClassifier(EEGClassifier):
             x = x["x"]
         x = to_tensor(x, device=self.device)
         return self.module_(x, **fit_params)
-

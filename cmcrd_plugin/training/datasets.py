@@ -62,5 +62,7 @@ def dataset_labels(dataset: Dataset) -> np.ndarray:
         return dataset_labels(dataset.dataset)[np.asarray(dataset.indices)]
     y = getattr(dataset, "y", None)
     if y is not None:
-        return np.asarray(y.cpu() if isinstance(y, torch.Tensor) else y).reshape(len(dataset))
+        return np.asarray(y.cpu() if isinstance(y, torch.Tensor) else y).reshape(
+            len(dataset)
+        )
     return np.asarray([int(dataset[i][1]) for i in range(len(dataset))])

@@ -41,7 +41,9 @@ class WarmupCosineLR(Callback):
         if self.batches_per_epoch_ is None:
             n = len(dataset_train)
             drop_last = net.get_params_for("iterator_train").get("drop_last", False)
-            per_epoch = n // net.batch_size if drop_last else math.ceil(n / net.batch_size)
+            per_epoch = (
+                n // net.batch_size if drop_last else math.ceil(n / net.batch_size)
+            )
             self.batches_per_epoch_ = max(per_epoch, 1)
 
     def factor(self, step: int, max_epochs: int) -> float:
@@ -57,6 +59,8 @@ class WarmupCosineLR(Callback):
         if not training:
             return
         factor = self.factor(self.step_, net.max_epochs)
-        for group, base in zip(net.optimizer_.param_groups, self.base_lrs_, strict=True):
+        for group, base in zip(
+            net.optimizer_.param_groups, self.base_lrs_, strict=True
+        ):
             group["lr"] = base * factor
         self.step_ += 1

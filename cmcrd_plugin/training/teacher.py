@@ -33,7 +33,12 @@ class TeacherClassifier(EEGClassifier):
     """
 
     def __init__(
-        self, module, *args, lambda_mcc: float = 1.0, mcc_temperature: float = 2.5, **kwargs
+        self,
+        module,
+        *args,
+        lambda_mcc: float = 1.0,
+        mcc_temperature: float = 2.5,
+        **kwargs,
     ) -> None:
         self.lambda_mcc = lambda_mcc
         self.mcc_temperature = mcc_temperature
@@ -77,7 +82,9 @@ def load_teacher(
     if hasattr(module, "module_"):
         module = module.module_
     if not isinstance(module, nn.Module):
-        raise TypeError(f"expected an nn.Module or fitted net, got {type(module).__name__}")
+        raise TypeError(
+            f"expected an nn.Module or fitted net, got {type(module).__name__}"
+        )
     if f_params is not None:
         state = torch.load(f_params, map_location=device, weights_only=True)
         missing, unexpected = module.load_state_dict(state, strict=False)

@@ -36,13 +36,18 @@ def make_loss(dtype=torch.float64, **kwargs):
 def call(loss, f_s=None, o_s=O_S, o_t=O_T, dtype=torch.float64):
     t = lambda v: torch.tensor(v, dtype=dtype)  # noqa: E731
     return loss(
-        t(F_S) if f_s is None else f_s, t(F_T), t(o_s), t(o_t),
-        torch.tensor(Y), torch.tensor(INDEX), negatives=torch.tensor(NEG),
+        t(F_S) if f_s is None else f_s,
+        t(F_T),
+        t(o_s),
+        t(o_t),
+        torch.tensor(Y),
+        torch.tensor(INDEX),
+        negatives=torch.tensor(NEG),
     )
 
 
 def dot(a, b):
-    return sum(x * y for x, y in zip(a, b))
+    return sum(x * y for x, y in zip(a, b, strict=True))
 
 
 def expected_loss(weighted=True, gated_sign=True):
@@ -130,7 +135,9 @@ def _embedding_grads(loss, **kwargs):
     loss.embed_s.register_forward_hook(keep("s"))
     loss.embed_t.register_forward_hook(keep("t"))
     # off the symmetric point, where some gradients vanish by coincidence
-    f_s = torch.tensor(F_S, dtype=torch.float64) + torch.tensor([[0.0, 0.3], [0.2, 0.0]])
+    f_s = torch.tensor(F_S, dtype=torch.float64) + torch.tensor(
+        [[0.0, 0.3], [0.2, 0.0]]
+    )
     call(loss, f_s=f_s, **kwargs).backward()
     return outputs["s"].grad, outputs["t"].grad
 
@@ -173,13 +180,21 @@ def test_whole_bank_scoring_equals_gather_rows_values_and_gradients():
     results = []
     for scoring in ("bank", "gather"):
         torch.manual_seed(1)
-        loss = CMCRDLoss(64, 32, p["labels"], n_negatives=1000, scoring=scoring).double()
-        negatives = ClassAwareSampler(p["labels"])(p["y"], 1000, torch.Generator().manual_seed(3))
+        loss = CMCRDLoss(
+            64, 32, p["labels"], n_negatives=1000, scoring=scoring
+        ).double()
+        negatives = ClassAwareSampler(p["labels"])(
+            p["y"], 1000, torch.Generator().manual_seed(3)
+        )
         f_s = p["f_s"].clone().requires_grad_(True)
-        value = loss(f_s, p["f_t"], p["o_s"], p["o_t"], p["y"], p["index"], negatives=negatives)
+        value = loss(
+            f_s, p["f_t"], p["o_s"], p["o_t"], p["y"], p["index"], negatives=negatives
+        )
         value.backward()
-        results.append((value.detach(), f_s.grad, loss.embed_t.weight.grad, loss.memory_s))
-    for a, b in zip(*results):
+        results.append(
+            (value.detach(), f_s.grad, loss.embed_t.weight.grad, loss.memory_s)
+        )
+    for a, b in zip(*results, strict=True):
         torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-10)
 
 

@@ -21,7 +21,10 @@ def test_mcc_golden_value():
     w = [1 + math.exp(-h) for h in H]
     w = [3 * v / sum(w) for v in w]
     # Cm[a][b] = sum_i w_i p_ia p_ib, rows normalised to sum 1
-    Cm = [[sum(w[i] * p[i][a] * p[i][b] for i in range(3)) for b in range(2)] for a in range(2)]
+    Cm = [
+        [sum(w[i] * p[i][a] * p[i][b] for i in range(3)) for b in range(2)]
+        for a in range(2)
+    ]
     Cm = [[v / sum(row) for v in row] for row in Cm]
     expected = (sum(map(sum, Cm)) - (Cm[0][0] + Cm[1][1])) / 2
     assert MCCLoss(T)(logits).item() == pytest.approx(expected, rel=1e-10)

@@ -1,0 +1,156 @@
+import pickle
+
+import numpy as np
+import pytest
+
+from cmcrd_plugin.data import DatasetFormatError, UnsafePickleError, load_seed_v
+from cmcrd_plugin.data.seed_v import SESSION_LABELS
+from cmcrd_plugin.synthetic import write_seed_v
+from cmcrd_plugin.synthetic.seed_v import WINDOW_COUNTS
+
+RNG = np.random.default_rng(0)
+
+
+def write_raw(root, subject=1, eeg=None, eye=None, labels=None, eye_labels=None, n=3):
+    """Write one SEED-V subject by hand, exactly in the documented format."""
+    keys = range(45)
+    eeg = eeg if eeg is not None else {k: RNG.random((n, 310)) for k in keys}
+    eye = eye if eye is not None else {k: RNG.random((n, 33)) for k in keys}
+    labels = (
+        labels
+        if labels is not None
+        else {k: np.full(n, float(SESSION_LABELS[k // 15][k % 15])) for k in keys}
+    )
+    for folder, data in (("EEG_DE_features", eeg), ("Eye_movement_features", eye)):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        np.savez(
+            root / folder / f"{subject}_123.npz",
+            data=pickle.dumps(data),
+            label=pickle.dumps(labels if eye_labels is None else eye_labels),
+        )
+    return root
+
+
+def test_writer_files_load_with_real_layout_and_labels(seed_v_root):
+    windows = load_seed_v(seed_v_root)
+    assert windows.eeg.shape[1:] == (62, 5) and windows.eye.shape[1] == 33
+    assert windows.eeg.dtype == np.float32 and windows.label.dtype == np.int64
+    assert set(windows.subject) == {1, 2}
+    one = windows.subset(windows.subject == 1)
+    for session in range(3):
+        for trial in range(15):
+            rows = (one.session == session) & (one.trial == trial)
+            assert set(one.label[rows]) == {SESSION_LABELS[session][trial]}
+            expected = max(4, round(WINDOW_COUNTS[session * 15 + trial] * 0.25))
+            assert rows.sum() == expected
+            np.testing.assert_array_equal(one.window[rows], np.arange(expected))
+
+
+def test_eeg_rows_are_channel_major(tmp_path):
+    row = np.arange(310.0)
+    write_raw(tmp_path, eeg={k: np.tile(row, (3, 1)) for k in range(45)})
+    eeg = load_seed_v(tmp_path).eeg
+    # (channel, band) = row[channel * 5 + band]
+    assert eeg[0, 7, 3] == 7 * 5 + 3 and eeg[0, 61, 4] == 309
+
+
+def test_missing_folder_names_it(tmp_path):
+    write_raw(tmp_path)
+    (tmp_path / "Eye_movement_features" / "1_123.npz").unlink()
+    (tmp_path / "Eye_movement_features").rmdir()
+    with pytest.raises(DatasetFormatError, match="Eye_movement_features"):
+        load_seed_v(tmp_path)
+
+
+def test_subject_with_only_eeg_is_reported(tmp_path):
+    write_raw(tmp_path, subject=1)
+    write_raw(tmp_path / "other", subject=2)
+    (tmp_path / "other" / "EEG_DE_features" / "2_123.npz").rename(
+        tmp_path / "EEG_DE_features" / "2_123.npz"
+    )
+    (tmp_path / "EEG_DE_features" / ".DS_Store").write_text("stray")
+    with pytest.warns(UserWarning, match=r"subjects \[2\]"):
+        windows = load_seed_v(tmp_path)
+    assert set(windows.subject) == {1}
+    with (
+        pytest.raises(DatasetFormatError, match=r"subjects \[2\] not found"),
+        pytest.warns(UserWarning),
+    ):
+        load_seed_v(tmp_path, subjects=[2])
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (
+            dict(eeg={k: RNG.random((3, 300)) for k in range(45)}),
+            r"\[data\]\[0\].*310",
+        ),
+        (
+            dict(eye={k: RNG.random(3) for k in range(45)}),
+            r"Eye_movement.*\[data\]\[0\]",
+        ),
+        (
+            dict(eeg={k: RNG.random((3, 310)) for k in range(44)}),
+            r"trial keys \[44\] missing",
+        ),
+        (
+            dict(
+                eeg={k: np.full((3, 310), np.nan if k == 5 else 1.0) for k in range(45)}
+            ),
+            r"\[data\]\[5\]: contains NaN",
+        ),
+        (dict(eeg={k: RNG.random((0, 310)) for k in range(45)}), "no windows"),
+    ],
+)
+def test_bad_content_names_file_and_key(tmp_path, kwargs, match):
+    write_raw(tmp_path, **kwargs)
+    with pytest.raises(DatasetFormatError, match=match):
+        load_seed_v(tmp_path)
+
+
+def test_missing_member_and_non_pickle_member(tmp_path):
+    write_raw(tmp_path)
+    path = tmp_path / "EEG_DE_features" / "1_123.npz"
+    np.savez(path, data=pickle.dumps({}))
+    with pytest.raises(DatasetFormatError, match="member 'label' missing"):
+        load_seed_v(tmp_path)
+    np.savez(path, data=np.zeros(3), label=np.zeros(3))
+    with pytest.raises(DatasetFormatError, match="0-d bytes array"):
+        load_seed_v(tmp_path)
+
+
+def test_window_count_mismatch_warns_and_uses_the_shorter(tmp_path):
+    eye = {k: RNG.random((2 if k == 0 else 3, 33)) for k in range(45)}
+    write_raw(tmp_path, eye=eye)
+    with pytest.warns(UserWarning, match="trial key 0: EEG has 3, eye 2"):
+        windows = load_seed_v(tmp_path)
+    assert ((windows.session == 0) & (windows.trial == 0)).sum() == 2
+
+
+def test_hostile_pickle_inside_npz_is_refused(tmp_path):
+    import os
+
+    marker = tmp_path / "pwned"
+
+    class Hostile:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    write_raw(tmp_path, eeg={0: Hostile()})
+    with pytest.raises(UnsafePickleError, match="EEG_DE_features"):
+        load_seed_v(tmp_path)
+    assert not marker.exists()
+
+
+def test_writer_is_atomic(tmp_path, monkeypatch):
+    import cmcrd_plugin.synthetic.seed_v as writer
+
+    def failing_savez(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(writer.np, "savez", failing_savez)
+    with pytest.raises(OSError, match="disk full"):
+        write_seed_v(tmp_path, subjects=[1], window_fraction=0.1, progress=False)
+    leftovers = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert leftovers == []

@@ -1,0 +1,45 @@
+import subprocess
+import sys
+
+from cmcrd_plugin.cli import main
+from cmcrd_plugin.data import load_seed_v
+
+
+def test_cmcrd_list_shows_builtins_from_their_package(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("seed_v", "cmcrd", "mcc", "mlp", "dgcnn", "teacher"):
+        assert name in out
+    assert out.count("cmcrd-plugin") >= 8
+
+
+def test_console_script_is_installed():
+    result = subprocess.run(
+        [sys.executable, "-m", "cmcrd_plugin.cli", "list", "--kind", "loss"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "cmcrd_plugin.losses.cmcrd:CMCRDLoss" in result.stdout
+
+
+def test_cmcrd_synth_writes_a_loadable_seed_v(tmp_path, capsys):
+    out = tmp_path / "sv"
+    assert (
+        main(
+            [
+                "synth",
+                "seed_v",
+                str(out),
+                "--subjects",
+                "3",
+                "--window-fraction",
+                "0.1",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
+    assert "synthetic" in capsys.readouterr().out
+    windows = load_seed_v(out)
+    assert set(windows.subject) == {3}

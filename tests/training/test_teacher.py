@@ -1,0 +1,43 @@
+import pytest
+import torch
+
+from cmcrd_plugin.models.mlp import CMCRDMLP
+from cmcrd_plugin.training import TeacherClassifier, load_teacher
+
+FAST = dict(
+    max_epochs=2, batch_size=32, verbose=0, train_split=None, module__hidden_size=16
+)
+
+
+def test_teacher_loss_is_ce_plus_weighted_mcc(tiny_paired):
+    eye, y = tiny_paired["eye"][:200], tiny_paired["y"][:200]
+    net = TeacherClassifier(CMCRDMLP, lambda_mcc=0.7, **FAST).fit(eye, y)
+    batch = net.history[-1, "batches", 0]
+    assert batch["train_loss"] == pytest.approx(
+        batch["ce_loss"] + 0.7 * batch["mcc_loss"], rel=1e-5
+    )
+    assert 0 < batch["mcc_loss"] < 1
+
+
+def test_lambda_zero_is_plain_cross_entropy(tiny_paired):
+    eye, y = tiny_paired["eye"][:200], tiny_paired["y"][:200]
+    net = TeacherClassifier(CMCRDMLP, lambda_mcc=0.0, **FAST).fit(eye, y)
+    batch = net.history[-1, "batches", 0]
+    assert batch["train_loss"] == pytest.approx(batch["ce_loss"], rel=1e-6)
+
+
+def test_load_teacher_from_saved_params(tiny_paired, tmp_path):
+    eye, y = tiny_paired["eye"][:200], tiny_paired["y"][:200]
+    net = TeacherClassifier(CMCRDMLP, **FAST).fit(eye, y)
+    net.save_params(f_params=tmp_path / "teacher.pt")
+    fresh = CMCRDMLP(n_outputs=5, n_chans=33, n_times=1, hidden_size=16)
+    teacher = load_teacher(fresh, tmp_path / "teacher.pt")
+    assert not teacher.training
+    x = torch.as_tensor(eye[:8])
+    torch.testing.assert_close(teacher(x), net.module_.eval()(x))
+    assert load_teacher(net) is net.module_
+    wrong = CMCRDMLP(
+        n_outputs=5, n_chans=33, n_times=1, hidden_size=16, n_hidden_layers=3
+    )
+    with pytest.raises(ValueError, match="do not match"):
+        load_teacher(wrong, tmp_path / "teacher.pt")
