@@ -1,6 +1,10 @@
+import pytest
+
 from cmcrd_plugin.experiments.demo import PIPELINES, SYNTHETIC_NOTICE, DemoConfig, main
 
 
+# tiny folds have fewer other-class windows than the default K = 1000
+@pytest.mark.filterwarnings("ignore:n_negatives=1000 exceeds:UserWarning")
 def test_tiny_demo_runs_the_protocol_and_says_data_are_synthetic(tmp_path, capsys):
     cfg = DemoConfig(
         subjects=(1,),

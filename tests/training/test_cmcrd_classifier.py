@@ -135,7 +135,13 @@ def test_eeg_teacher_with_eye_student(data):
         TeacherClassifier(CMCRDMLP, **FAST).fit(data["eeg"], data["y"]).module_
     )
     X = SliceDict(x=data["eye"], eeg=data["eeg"])
-    net = CMCRDClassifier(CMCRDMLP, teacher=eeg_teacher, teacher_key="eeg", **FAST)
+    net = CMCRDClassifier(
+        CMCRDMLP,
+        teacher=eeg_teacher,
+        teacher_key="eeg",
+        distiller__n_negatives=64,
+        **FAST,
+    )
     net.fit(X, data["y"])
     assert net.predict(data["eye"]).shape == data["y"].shape
 
@@ -177,3 +183,22 @@ def test_clear_errors(data, teacher):
         student(
             teacher, module__n_chans=62, module__n_times=5, module__n_outputs=5
         ).fit(data["eeg"], data["y"])
+
+
+def test_dgcnn_student_with_mlp_eye_teacher(data, teacher):
+    from cmcrd_plugin.models.dgcnn import SEEDDGCNN
+
+    net = CMCRDClassifier(
+        SEEDDGCNN,
+        teacher=teacher,
+        max_epochs=1,
+        batch_size=32,
+        verbose=0,
+        train_split=None,
+        optimizer=torch.optim.AdamW,
+        distiller__n_negatives=64,
+    ).fit(data["X"], data["y"])
+    assert net.module_.n_chans == 62 and net.module_.n_times == 5
+    assert net.distiller_.embed_s.in_features == 256  # DGCNN's last hidden layer
+    assert net.distiller_.embed_t.in_features == 16  # the MLP teacher's
+    assert net.predict(data["eeg"]).shape == data["y"].shape
