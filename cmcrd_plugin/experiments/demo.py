@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +43,6 @@ class DemoConfig:
     cache_dir: Path | None = None
     progress: bool = True
     device: str = "cpu"
-    extra: dict = field(default_factory=dict)
 
 
 def default_cache_dir() -> Path:
@@ -85,11 +84,46 @@ def _estimator_kwargs(cfg: DemoConfig, valid_set) -> dict:
     )
 
 
+@dataclass
+class _Job:
+    """One subject and fold: trains pipelines and appends their scores to rows."""
+
+    cfg: DemoConfig
+    model: type
+    subject: int
+    split: object
+    y: np.ndarray
+    rows: list[dict]
+
+    def fit_and_score(self, name, estimator, X_fit, X_test, **params):
+        """Train on the training trials, select the epoch on validation, score test."""
+        import torch
+        from skorch.dataset import Dataset
+
+        from .metrics import score_predictions
+
+        split, y = self.split, self.y
+        torch.manual_seed(self.cfg.seed)
+        started = time.perf_counter()
+        valid = Dataset(X_fit[split.valid], y[split.valid])
+        kwargs = {**_estimator_kwargs(self.cfg, valid), **params}
+        net = estimator(self.model, **kwargs).fit(X_fit[split.train], y[split.train])
+        self.rows.append(
+            {
+                "subject": self.subject,
+                "fold": split.name,
+                "pipeline": name,
+                "seed": self.cfg.seed,
+                **score_predictions(y[split.test], net.predict(X_test[split.test])),
+                "time_s": time.perf_counter() - started,
+            }
+        )
+        return net
+
+
 def run_demo(cfg: DemoConfig) -> list[dict]:
     """Run the demo; returns tidy rows (subject, fold, pipeline, metrics, time)."""
-    import torch
     from braindecode import EEGClassifier
-    from skorch.dataset import Dataset
     from skorch.helper import SliceDict
     from tqdm.auto import tqdm
 
@@ -97,7 +131,6 @@ def run_demo(cfg: DemoConfig) -> list[dict]:
     from ..data import FeatureScaler, load_seed_v, seed_v_folds
     from ..synthetic import write_seed_v
     from ..training import CMCRDClassifier, TeacherClassifier
-    from .metrics import score_predictions
 
     cache = (cfg.cache_dir or default_cache_dir()) / (
         f"synthetic_seed_v-seed{cfg.seed}-frac{cfg.window_fraction:g}"
@@ -123,45 +156,20 @@ def run_demo(cfg: DemoConfig) -> list[dict]:
         eeg = FeatureScaler().fit(data.eeg[split.train]).transform(data.eeg)
         eye = FeatureScaler().fit(data.eye[split.train]).transform(data.eye)[:, :, None]
         y = data.label
-        tr, va, te = split.train, split.valid, split.test
-
-        def record(name, net, X_test, started, context=(subject, split, y)):
-            subject_, split_, y_ = context
-            rows.append(
-                {
-                    "subject": subject_,
-                    "fold": split_.name,
-                    "pipeline": name,
-                    "seed": cfg.seed,
-                    **score_predictions(y_[split_.test], net.predict(X_test)),
-                    "time_s": time.perf_counter() - started,
-                }
-            )
-
-        torch.manual_seed(cfg.seed)
-        started = time.perf_counter()
-        teacher = TeacherClassifier(
-            model, **_estimator_kwargs(cfg, Dataset(eye[va], y[va]))
-        ).fit(eye[tr], y[tr])
-        record("eye teacher", teacher, eye[te], started)
-
-        torch.manual_seed(cfg.seed)
-        started = time.perf_counter()
-        eeg_only = EEGClassifier(
-            model, **_estimator_kwargs(cfg, Dataset(eeg[va], y[va]))
-        ).fit(eeg[tr], y[tr])
-        record("EEG-only", eeg_only, eeg[te], started)
-
-        torch.manual_seed(cfg.seed)
-        started = time.perf_counter()
         paired = SliceDict(x=eeg, eye=eye)
-        student = CMCRDClassifier(
-            model,
+
+        job = _Job(cfg, model, subject, split, y, rows)
+        teacher = job.fit_and_score("eye teacher", TeacherClassifier, eye, eye)
+        job.fit_and_score("EEG-only", EEGClassifier, eeg, eeg)
+        # the student sees both modalities in training, EEG alone at test
+        job.fit_and_score(
+            "CMCRD student",
+            CMCRDClassifier,
+            paired,
+            eeg,
             teacher=teacher.module_,
             beta=cfg.beta,
-            **_estimator_kwargs(cfg, Dataset(paired[va], y[va])),
-        ).fit(paired[tr], y[tr])
-        record("CMCRD student", student, eeg[te], started)
+        )
         last = {r["pipeline"]: r["accuracy"] for r in rows[-3:]}
         bar.set_postfix({k.split()[0]: f"{v:.2f}" for k, v in last.items()})
     return rows

@@ -8,12 +8,12 @@ from collections.abc import Mapping
 import numpy as np
 import torch
 from braindecode import EEGClassifier
-from skorch.callbacks import PassthroughScoring
 from skorch.dataset import unpack_data
 from skorch.utils import is_dataset, to_tensor
 from torch import nn
 
 from ..models.features import forward_with_features
+from .loss_parts import loss_part_scorers
 
 
 def _resolve_distiller(distiller: str | type) -> type:
@@ -102,8 +102,7 @@ class CMCRDClassifier(EEGClassifier):
     def _default_callbacks(self):
         return [
             *super()._default_callbacks,
-            ("ce_loss", PassthroughScoring(name="ce_loss", on_train=True)),
-            ("distill_loss", PassthroughScoring(name="distill_loss", on_train=True)),
+            *loss_part_scorers("ce_loss", "distill_loss"),
         ]
 
     def _set_signal_args(self, X, y, classes):

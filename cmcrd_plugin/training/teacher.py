@@ -6,10 +6,10 @@ from pathlib import Path
 
 import torch
 from braindecode import EEGClassifier
-from skorch.callbacks import PassthroughScoring
 from torch import nn
 
 from ..losses.mcc import MCCLoss
+from .loss_parts import loss_part_scorers
 
 
 class TeacherClassifier(EEGClassifier):
@@ -46,11 +46,7 @@ class TeacherClassifier(EEGClassifier):
 
     @property
     def _default_callbacks(self):
-        return [
-            *super()._default_callbacks,
-            ("ce_loss", PassthroughScoring(name="ce_loss", on_train=True)),
-            ("mcc_loss", PassthroughScoring(name="mcc_loss", on_train=True)),
-        ]
+        return [*super()._default_callbacks, *loss_part_scorers("ce_loss", "mcc_loss")]
 
     def get_loss(self, y_pred, y_true, *args, training=False, **kwargs):
         ce = super().get_loss(y_pred, y_true, *args, training=training, **kwargs)
