@@ -13,6 +13,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .base import Distiller
 from .entropy import confidence_weights
 from .negatives import ClassAwareSampler
 
@@ -20,7 +21,7 @@ NCE_EPS = 1e-7
 Scoring = Literal["auto", "bank", "gather"]
 
 
-class CMCRDLoss(nn.Module):
+class CMCRDLoss(Distiller):
     r"""Cross-modal contrastive representation distillation loss.
 
     For a batch of student features ``f_s``, teacher features ``f_t``
@@ -54,8 +55,9 @@ class CMCRDLoss(nn.Module):
         Sizes of the student and teacher features (inputs of their heads).
     labels : Tensor, shape (n_data,), optional
         Label of every training window; sizes the banks and drives the
-        class-aware negatives. Without it, call :meth:`reset_memory` before
-        the first forward (trainers do this once the training set is known).
+        class-aware negatives. Without it, call :meth:`set_training_labels`
+        before the first forward (trainers do this once the training set is
+        known).
     feat_dim : int
         Embedding size ``d``.
     n_negatives : int
@@ -74,6 +76,8 @@ class CMCRDLoss(nn.Module):
         candidate set.
     """
 
+    default_weight = 0.02
+
     def __init__(
         self,
         student_dim: int,
@@ -88,7 +92,7 @@ class CMCRDLoss(nn.Module):
         signed: bool = True,
         scoring: Scoring = "auto",
     ) -> None:
-        super().__init__()
+        super().__init__(student_dim, teacher_dim)
         if scoring not in ("auto", "bank", "gather"):
             raise ValueError(
                 f"scoring must be 'auto', 'bank' or 'gather', got {scoring!r}"
@@ -103,25 +107,19 @@ class CMCRDLoss(nn.Module):
         self.embed_t = nn.Linear(teacher_dim, feat_dim)
         self.register_buffer("memory_s", torch.empty(0, feat_dim))
         self.register_buffer("memory_t", torch.empty(0, feat_dim))
-        self.register_buffer("labels", torch.empty(0, dtype=torch.long))
         # normalising constants Z_s, Z_t; 0 means "not fixed yet"
         self.register_buffer("norm_s", torch.zeros(()))
         self.register_buffer("norm_t", torch.zeros(()))
         self._sampler: ClassAwareSampler | None = None
         if labels is not None:
-            self.reset_memory(labels)
-
-    @property
-    def n_data(self) -> int:
-        """Rows of the memory banks (training windows)."""
-        return len(self.labels)
+            self.set_training_labels(labels)
 
     @property
     def n_negatives(self) -> int:
         """``K`` actually used: ``n_negatives`` clamped to ``n_data - 1``."""
         return min(self.requested_negatives, max(self.n_data - 1, 0))
 
-    def reset_memory(self, labels: torch.Tensor) -> None:
+    def set_training_labels(self, labels: torch.Tensor) -> None:
         """(Re)create both banks for a training set with these window labels.
 
         Rows are drawn uniformly in ``[-s, s]``, ``s = 1/sqrt(d/3)``; the
@@ -146,7 +144,7 @@ class CMCRDLoss(nn.Module):
         for name in ("memory_s", "memory_t"):
             bank = torch.rand(n_data, self.feat_dim, device=device) * 2 * stdv - stdv
             setattr(self, name, bank)
-        self.labels = labels
+        super().set_training_labels(labels)
         self.norm_s.zero_()
         self.norm_t.zero_()
         self._sampler = None
@@ -154,8 +152,8 @@ class CMCRDLoss(nn.Module):
     # -- helpers ---------------------------------------------------------
     def _get_sampler(self) -> ClassAwareSampler:
         sampler = self._sampler
-        if sampler is None or sampler.order.device != self.labels.device:
-            sampler = self._sampler = ClassAwareSampler(self.labels)
+        if sampler is None or sampler.order.device != self.train_labels.device:
+            sampler = self._sampler = ClassAwareSampler(self.train_labels)
         return sampler
 
     def __getstate__(self) -> dict:
@@ -163,13 +161,8 @@ class CMCRDLoss(nn.Module):
         state["_sampler"] = None
         return state
 
-    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs) -> None:
-        # banks are sized by the training set: adopt the saved size on load
-        for name in ("memory_s", "memory_t", "labels"):
-            saved = state_dict.get(prefix + name)
-            if saved is not None and saved.shape != getattr(self, name).shape:
-                setattr(self, name, torch.empty_like(saved, device=self.norm_s.device))
-        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+    def _load_from_state_dict(self, *args, **kwargs) -> None:
+        super()._load_from_state_dict(*args, **kwargs)  # adopts saved bank sizes
         self._sampler = None  # labels may have changed
 
     def sample_negatives(self, y: torch.Tensor) -> torch.Tensor:
@@ -237,7 +230,7 @@ class CMCRDLoss(nn.Module):
         """
         if self.n_data == 0:
             raise RuntimeError(
-                "CMCRDLoss has no memory banks yet; call reset_memory(labels)"
+                "CMCRDLoss has no memory banks yet; call set_training_labels(labels)"
             )
         index = index.long()
         y = y.long()
@@ -285,3 +278,29 @@ class CMCRDLoss(nn.Module):
         if self.training:
             self._update_memory(index, z_s.detach(), z_t.detach())
         return loss
+
+
+class CRDLoss(CMCRDLoss):
+    """Plain CRD (Tian et al., 2020): :class:`CMCRDLoss` without the teacher-
+    confidence weights, the unimodality gating and the signs.
+
+    Same memory banks, class-aware negatives, momentum and defaults otherwise.
+    """
+
+    default_weight = 0.02
+
+    def __init__(
+        self, student_dim: int, teacher_dim: int, labels=None, **kwargs
+    ) -> None:
+        for flag in ("weighted", "gated", "signed"):
+            if kwargs.pop(flag, False):
+                raise ValueError(f"CRDLoss has no {flag!r} option; use CMCRDLoss")
+        super().__init__(
+            student_dim,
+            teacher_dim,
+            labels,
+            weighted=False,
+            gated=False,
+            signed=False,
+            **kwargs,
+        )

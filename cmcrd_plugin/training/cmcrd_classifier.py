@@ -12,16 +12,31 @@ from skorch.dataset import unpack_data
 from skorch.utils import is_dataset, to_tensor
 from torch import nn
 
-from ..models.features import forward_with_features
+from ..losses.base import Distiller, DistillResult
+from ..losses.kd import kd_loss
+from ..losses.mcc import MCCLoss
+from ..models.features import forward_with_features, head_of
 from .loss_parts import loss_part_scorers
 
 
-def _resolve_distiller(distiller: str | type) -> type:
+def resolve_distiller(distiller: str | type) -> type[Distiller]:
+    """The distiller class for a registered loss name (or the class itself)."""
+    cls = distiller
     if isinstance(distiller, str):
         from .. import get_loss
 
-        return get_loss(distiller)
-    return distiller
+        cls = get_loss(distiller)
+    if not (isinstance(cls, type) and issubclass(cls, Distiller)):
+        raise TypeError(
+            f"distiller {distiller!r} is not a cmcrd_plugin.losses.base.Distiller "
+            "subclass; use a registered distiller name such as 'cmcrd', 'kd', 'none'"
+        )
+    return cls
+
+
+def _static_feature_size(model: nn.Module, layer: str) -> int | None:
+    head = head_of(model, layer)
+    return head.in_features if isinstance(head, nn.Linear) else None
 
 
 class CMCRDClassifier(EEGClassifier):
@@ -36,13 +51,17 @@ class CMCRDClassifier(EEGClassifier):
         net.fit({"x": eeg, "eye": eye}, y)
         net.predict(eeg)          # the student alone: EEG only at test time
 
-    The training loss is ``CE(student logits, y) + beta * distiller(...)`` where
-    the distiller (``"cmcrd"`` by default, looked up in the registry) sees the
-    student feature (the input of ``module.final_layer``), the teacher feature
-    (input of ``teacher.final_layer``), both logits, the labels and each
-    window's row in the training set. Both parts are recorded per batch in
-    ``history`` as ``ce_loss`` and ``distill_loss`` (and averaged per epoch
-    under the same names). The validation loss is the cross-entropy alone.
+    The training loss is ``CE + beta * distiller(...)`` (plus the optional KD
+    and MCC terms below). The distiller is any registered
+    :class:`~cmcrd_plugin.losses.base.Distiller`: ``"cmcrd"`` (default),
+    ``"crd"``, ``"kd"``, ``"fitnet"``, ``"nst"``, ``"sp"``, ``"rkd"``,
+    ``"pkt"``, or ``"none"`` (cross-entropy alone, no teacher needed). It sees
+    the student feature (the input of ``module.final_layer``), the teacher
+    feature (input of ``teacher.final_layer``), both logits, the labels and
+    each window's row in the training set. The parts are recorded per batch
+    in ``history`` (``ce_loss``, ``distill_loss``, ``distill_<part>``,
+    ``kd_loss``, ``mcc_loss``) and averaged per epoch under the same names.
+    The validation loss is the cross-entropy alone.
 
     Roles are symmetric: for an EEG teacher and an eye-movement student, put
     the eye features under ``"x"`` and the EEG under ``teacher_key``.
@@ -55,13 +74,25 @@ class CMCRDClassifier(EEGClassifier):
         The trained teacher (for example ``teacher_net.module_`` or
         :func:`~cmcrd_plugin.training.teacher.load_teacher`). It is copied,
         frozen, kept in eval mode and left out of the optimiser.
-    distiller : str or class
-        Registered loss name or a class called as
-        ``cls(student_dim, teacher_dim, **distiller__kwargs)`` that has
-        ``reset_memory(labels)`` and is called as
-        ``loss(f_s, f_t, logits_s, logits_t, y, index)``.
-    beta : float
-        Weight of the distillation term (0.02 for CMCRD, the authors' value).
+    distiller : str or Distiller subclass
+        Registered loss name or class, built as
+        ``cls(student_dim, teacher_dim, **distiller__kwargs)``.
+    beta : float or None
+        Weight of the distillation term; ``None`` takes the distiller's
+        ``default_weight`` (the authors' value: 0.02 for CMCRD and CRD, 10 for
+        KD and NST, 1 for FitNet and RKD, 100 for SP, 1000 for PKT).
+    kd_weight : float
+        Weight of an extra Hinton KD term on the logits, added on top of any
+        distiller (the authors' ``--kd`` flag). 0 (off) by default.
+    kd_temperature : float
+        Temperature of that KD term (4).
+    mcc_weight : float
+        Weight of Minimum Class Confusion on the student's logits for batches
+        of ``mcc_unlabeled`` (the authors' flag). 0 (off) by default. With
+        test-subject data as ``mcc_unlabeled`` this is *transductive*: the
+        test inputs (not their labels) shape training.
+    mcc_unlabeled : array-like, optional
+        Unlabelled student inputs for that MCC term.
     teacher_key : str
         Key of the teacher input in the dict ``X``.
     feature_layer, teacher_feature_layer : str
@@ -71,6 +102,13 @@ class CMCRDClassifier(EEGClassifier):
         ``distiller__n_negatives=500``).
     *args, **kwargs :
         Everything ``EEGClassifier`` accepts.
+
+    Notes
+    -----
+    The distiller's state (memory banks, normalising constants) is part of
+    the checkpoint: ``Checkpoint(f_distiller="distiller.pt")`` or
+    ``save_params(f_distiller=...)``, and ``initialize()`` then
+    ``load_params(..., f_distiller=...)`` restores it before ``partial_fit``.
     """
 
     # "teacher" and "distiller" are known prefixes so that teacher=... and
@@ -83,7 +121,11 @@ class CMCRDClassifier(EEGClassifier):
         *args,
         teacher: nn.Module | None = None,
         distiller: str | type = "cmcrd",
-        beta: float = 0.02,
+        beta: float | None = None,
+        kd_weight: float = 0.0,
+        kd_temperature: float = 4.0,
+        mcc_weight: float = 0.0,
+        mcc_unlabeled=None,
         teacher_key: str = "eye",
         feature_layer: str = "final_layer",
         teacher_feature_layer: str = "final_layer",
@@ -92,6 +134,10 @@ class CMCRDClassifier(EEGClassifier):
         self.teacher = teacher
         self.distiller = distiller
         self.beta = beta
+        self.kd_weight = kd_weight
+        self.kd_temperature = kd_temperature
+        self.mcc_weight = mcc_weight
+        self.mcc_unlabeled = mcc_unlabeled
         self.teacher_key = teacher_key
         self.feature_layer = feature_layer
         self.teacher_feature_layer = teacher_feature_layer
@@ -100,10 +146,18 @@ class CMCRDClassifier(EEGClassifier):
     # -- skorch set-up ---------------------------------------------------
     @property
     def _default_callbacks(self):
-        return [
-            *super()._default_callbacks,
-            *loss_part_scorers("ce_loss", "distill_loss"),
-        ]
+        parts = ("ce_loss", "distill_loss")
+        return [*super()._default_callbacks, *loss_part_scorers(*parts)]
+
+    @property
+    def distill_weight(self) -> float:
+        """``beta``, or the distiller's default weight when ``beta`` is None."""
+        if self.beta is not None:
+            return self.beta
+        return resolve_distiller(self.distiller).default_weight
+
+    def _uses_teacher(self) -> bool:
+        return resolve_distiller(self.distiller).needs_teacher or self.kd_weight > 0
 
     def _set_signal_args(self, X, y, classes):
         # braindecode infers n_chans/n_times from the student input only
@@ -119,10 +173,14 @@ class CMCRDClassifier(EEGClassifier):
         super().initialize_module()
         teacher = self.teacher
         if teacher is None:
-            raise ValueError(
-                "CMCRDClassifier needs teacher=<trained nn.Module>; train one with "
-                "TeacherClassifier and pass teacher_net.module_"
-            )
+            if self._uses_teacher():
+                raise ValueError(
+                    "CMCRDClassifier needs teacher=<trained nn.Module>; train one "
+                    "with TeacherClassifier and pass teacher_net.module_ (only "
+                    "distiller='none' without kd_weight trains without a teacher)"
+                )
+            self.teacher_ = None
+            return self
         if not isinstance(teacher, nn.Module):
             hint = ""
             if hasattr(teacher, "module_"):
@@ -138,21 +196,48 @@ class CMCRDClassifier(EEGClassifier):
 
     def initialize_criterion(self):
         super().initialize_criterion()
-        # the distiller is built in on_train_begin, once feature sizes are known
         self._distiller_built_for_ = None
+        sizes = (
+            _static_feature_size(self.module_, self.feature_layer),
+            self._teacher_static_size(),
+        )
+        if None not in sizes:  # Linear heads: build now, so load_params can restore it
+            self._build_distiller(sizes)
         return self
 
+    def _teacher_static_size(self) -> int | None:
+        if self.teacher_ is None:
+            return 0
+        return _static_feature_size(self.teacher_, self.teacher_feature_layer)
+
+    def _build_distiller(self, sizes: tuple[int, int]) -> None:
+        cls = resolve_distiller(self.distiller)
+        distiller = cls(*sizes, **self.get_params_for("distiller")).to(self.device)
+        self.distiller_ = distiller
+        if "distiller" not in self._criteria:
+            # a trainable criterion: moved with the net, toggled train/eval,
+            # optimised, saved with f_distiller, pickled device-independently
+            with self._current_init_context("criterion"):
+                self._register_attribute("distiller_", distiller, prefixes=False)
+        self._distiller_built_for_ = sizes
+
     # -- distiller life cycle --------------------------------------------
-    def _split_inputs(self, X: Mapping) -> tuple[torch.Tensor, torch.Tensor]:
-        if not isinstance(X, Mapping) or self.teacher_key not in X or "x" not in X:
+    def _split_inputs(self, X: Mapping) -> tuple[torch.Tensor, torch.Tensor | None]:
+        uses_teacher = self.teacher_ is not None
+        if (
+            not isinstance(X, Mapping)
+            or "x" not in X
+            or (uses_teacher and self.teacher_key not in X)
+        ):
             keys = sorted(X) if isinstance(X, Mapping) else type(X).__name__
             raise KeyError(
                 f"CMCRDClassifier trains on a dict with keys 'x' (student input) and "
                 f"{self.teacher_key!r} (teacher input); got {keys}"
             )
         student = to_tensor(X["x"], device=self.device).float()
-        teacher = to_tensor(X[self.teacher_key], device=self.device).float()
-        return student, teacher
+        if not uses_teacher:
+            return student, None
+        return student, to_tensor(X[self.teacher_key], device=self.device).float()
 
     def _feature_sizes(self, X, y) -> tuple[int, int]:
         dataset = self.get_dataset(X, y)
@@ -169,39 +254,39 @@ class CMCRDClassifier(EEGClassifier):
         self.module_.eval()
         with torch.no_grad():
             _, f_s = forward_with_features(self.module_, student, self.feature_layer)
-            _, f_t = forward_with_features(
-                self.teacher_, teacher, self.teacher_feature_layer
-            )
+            f_t_size = 0
+            if self.teacher_ is not None:
+                _, f_t = forward_with_features(
+                    self.teacher_, teacher, self.teacher_feature_layer
+                )
+                f_t_size = f_t.shape[1]
         self.module_.train(was_training)
-        return f_s.shape[1], f_t.shape[1]
+        return f_s.shape[1], f_t_size
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         super().on_train_begin(net, X=X, y=y, **kwargs)
         sizes = self._feature_sizes(X, y)
         if self._distiller_built_for_ != sizes:
-            cls = _resolve_distiller(self.distiller)
-            distiller = cls(*sizes, **self.get_params_for("distiller")).to(self.device)
-            self.distiller_ = distiller
-            if "distiller" not in self._criteria:
-                # a trainable criterion: moved with the net, toggled train/eval,
-                # optimised, pickled device-independently
-                with self._current_init_context("criterion"):
-                    self._register_attribute("distiller_", distiller, prefixes=False)
-            self._distiller_built_for_ = sizes
-            self._initialize_optimizer()  # the heads of the distiller are trainable
+            self._build_distiller(sizes)
+            self._initialize_optimizer()  # the distiller's heads are trainable
+        self.unlabeled_batches_ = None
+        if self.mcc_weight > 0:
+            if self.mcc_unlabeled is None:
+                raise ValueError("mcc_weight > 0 needs mcc_unlabeled (student inputs)")
+            from .unlabeled import UnlabeledBatches
+
+            self.unlabeled_batches_ = UnlabeledBatches(
+                self.mcc_unlabeled, self.batch_size
+            )
 
     def get_split_datasets(self, X, y=None, **fit_params):
         from .datasets import IndexedDataset, dataset_labels
 
         dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
         labels = torch.as_tensor(dataset_labels(dataset_train)).long()
-        current = getattr(self.distiller_, "labels", None)
-        if (
-            current is None
-            or len(current) != len(labels)
-            or not torch.equal(current.cpu(), labels)
-        ):
-            self.distiller_.reset_memory(labels)
+        current = self.distiller_.train_labels
+        if len(current) != len(labels) or not torch.equal(current.cpu(), labels):
+            self.distiller_.set_training_labels(labels)
         return IndexedDataset(dataset_train), dataset_valid
 
     # -- training and inference ------------------------------------------
@@ -213,16 +298,31 @@ class CMCRDClassifier(EEGClassifier):
         y_true = to_tensor(yi, device=self.device)
         logits_s, f_s = forward_with_features(self.module_, student, self.feature_layer)
         ce = self.get_loss(logits_s, y_true, X=Xi, training=True)
-        with torch.no_grad():
-            self.teacher_.eval()
-            logits_t, f_t = forward_with_features(
-                self.teacher_, teacher, self.teacher_feature_layer
-            )
-        distill = self.distiller_(f_s, f_t, logits_s, logits_t, y_true, index)
-        loss = ce + self.beta * distill
+        if self.teacher_ is not None:
+            with torch.no_grad():
+                self.teacher_.eval()
+                logits_t, f_t = forward_with_features(
+                    self.teacher_, teacher, self.teacher_feature_layer
+                )
+        else:
+            logits_t = f_t = None
+        out = self.distiller_(f_s, f_t, logits_s, logits_t, y_true, index)
+        distill, parts = (
+            (out.loss, out.parts) if isinstance(out, DistillResult) else (out, {})
+        )
+        loss = ce + self.distill_weight * distill
+        record = {"ce_loss": ce, "distill_loss": distill}
+        record.update({f"distill_{k}": v for k, v in parts.items()})
+        if self.kd_weight > 0:
+            record["kd_loss"] = kd_loss(logits_s, logits_t, self.kd_temperature)
+            loss = loss + self.kd_weight * record["kd_loss"]
+        if self.unlabeled_batches_ is not None:
+            logits_u = self.module_(self.unlabeled_batches_.next(self.device))
+            record["mcc_loss"] = MCCLoss()(logits_u)
+            loss = loss + self.mcc_weight * record["mcc_loss"]
         loss.backward()
-        self.history.record_batch("ce_loss", ce.item())
-        self.history.record_batch("distill_loss", distill.item())
+        for name, value in record.items():
+            self.history.record_batch(name, value.item())
         return {"loss": loss, "y_pred": logits_s}
 
     def infer(self, x, **fit_params):

@@ -17,10 +17,12 @@ class TeacherClassifier(EEGClassifier):
 
     The teacher of CMCRD (an eye-movement model by default, or an EEG model
     for an eye-movement student). MCC (:class:`~cmcrd_plugin.losses.MCCLoss`)
-    is applied to the logits of every training batch; the authors' released
-    script computes it but never backpropagates it, we do, and
-    ``lambda_mcc=0`` gives plain cross-entropy. The two parts are recorded per
-    batch as ``ce_loss`` and ``mcc_loss``. Validation loss is cross-entropy.
+    is applied to the logits of every training batch, or, with
+    ``mcc_unlabeled``, of a batch of those unlabelled inputs drawn alongside
+    each training batch. The authors' released script computes MCC but never
+    backpropagates it; we do, and ``lambda_mcc=0`` gives plain cross-entropy.
+    The two parts are recorded per batch as ``ce_loss`` and ``mcc_loss``.
+    Validation loss is cross-entropy.
 
     Parameters
     ----------
@@ -28,6 +30,11 @@ class TeacherClassifier(EEGClassifier):
         Weight of the MCC term (default 1.0, the MCC paper's trade-off).
     mcc_temperature : float
         Softmax temperature of MCC (2.5).
+    mcc_unlabeled : array-like, optional
+        Unlabelled inputs (teacher modality) for MCC. Passing the test
+        subject's inputs makes training *transductive* (their labels are never
+        used, but their distribution is); leave it ``None`` for the inductive
+        protocol.
     *args, **kwargs :
         Everything ``EEGClassifier`` accepts.
     """
@@ -38,11 +45,23 @@ class TeacherClassifier(EEGClassifier):
         *args,
         lambda_mcc: float = 1.0,
         mcc_temperature: float = 2.5,
+        mcc_unlabeled=None,
         **kwargs,
     ) -> None:
         self.lambda_mcc = lambda_mcc
         self.mcc_temperature = mcc_temperature
+        self.mcc_unlabeled = mcc_unlabeled
         super().__init__(module, *args, **kwargs)
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        self.unlabeled_batches_ = None
+        if self.mcc_unlabeled is not None:
+            from .unlabeled import UnlabeledBatches
+
+            self.unlabeled_batches_ = UnlabeledBatches(
+                self.mcc_unlabeled, self.batch_size
+            )
 
     @property
     def _default_callbacks(self):
@@ -52,7 +71,9 @@ class TeacherClassifier(EEGClassifier):
         ce = super().get_loss(y_pred, y_true, *args, training=training, **kwargs)
         if not training:
             return ce
-        mcc = MCCLoss(self.mcc_temperature)(y_pred)
+        batches = getattr(self, "unlabeled_batches_", None)
+        logits = y_pred if batches is None else self.module_(batches.next(self.device))
+        mcc = MCCLoss(self.mcc_temperature)(logits)
         self.history.record_batch("ce_loss", ce.item())
         self.history.record_batch("mcc_loss", mcc.item())
         return ce + self.lambda_mcc * mcc

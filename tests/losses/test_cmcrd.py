@@ -240,7 +240,7 @@ def test_banks_are_sized_from_labels_and_k_clamped():
 
 def test_forward_without_banks_is_a_clear_error():
     loss = CMCRDLoss(2, 2)
-    with pytest.raises(RuntimeError, match="reset_memory"):
+    with pytest.raises(RuntimeError, match="set_training_labels"):
         call(loss.double())
 
 
@@ -251,3 +251,18 @@ def test_state_dict_round_trip_restores_banks_of_another_size():
     fresh.load_state_dict(trained.state_dict())
     torch.testing.assert_close(fresh.memory_s, trained.memory_s)
     assert fresh.norm_s == trained.norm_s and fresh.n_data == 4
+
+
+def test_crd_is_cmcrd_without_weights_gating_and_signs():
+    from cmcrd_plugin.losses import CRDLoss
+
+    loss = CRDLoss(2, 2, LABELS, feat_dim=2, n_negatives=2, temperature=TAU).double()
+    with torch.no_grad():
+        for head in (loss.embed_s, loss.embed_t):
+            head.weight.copy_(torch.eye(2))
+            head.bias.zero_()
+    loss.memory_s = torch.tensor(M_S, dtype=torch.float64)
+    loss.memory_t = torch.tensor(M_T, dtype=torch.float64)
+    assert call(loss).item() == pytest.approx(expected_loss(False, False), rel=1e-12)
+    with pytest.raises(ValueError, match="use CMCRDLoss"):
+        CRDLoss(2, 2, gated=True)

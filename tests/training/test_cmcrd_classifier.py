@@ -88,7 +88,7 @@ def test_memory_banks_are_sized_from_the_training_split(data, teacher):
     net.fit(data["X"], data["y"])
     assert net.distiller_.memory_s.shape == (len(data["y"]), 32)
     assert net.distiller_.n_negatives == 50
-    np.testing.assert_array_equal(net.distiller_.labels.numpy(), data["y"])
+    np.testing.assert_array_equal(net.distiller_.train_labels.numpy(), data["y"])
 
 
 def test_clone_pickle_and_grid_search(data, teacher):

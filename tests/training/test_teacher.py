@@ -41,3 +41,24 @@ def test_load_teacher_from_saved_params(tiny_paired, tmp_path):
     )
     with pytest.raises(ValueError, match="do not match"):
         load_teacher(wrong, tmp_path / "teacher.pt")
+
+
+def test_mcc_on_unlabelled_batches(tiny_paired):
+    eye, y = tiny_paired["eye"][:200], tiny_paired["y"][:200]
+    unlabeled = tiny_paired["eye"][200:260]
+    net = TeacherClassifier(CMCRDMLP, mcc_unlabeled=unlabeled, **FAST).fit(eye, y)
+    batch = net.history[-1, "batches", 0]
+    assert batch["train_loss"] == pytest.approx(
+        batch["ce_loss"] + batch["mcc_loss"], rel=1e-5
+    )
+    # the MCC term differs from MCC on the labelled batch it came with
+    seen = []
+    original = net.module_.forward
+
+    def spy(x):
+        seen.append(x.shape[0])
+        return original(x)
+
+    net.module_.forward = spy
+    net.partial_fit(eye, y)
+    assert 32 in seen and len(seen) >= 2 * (200 // 32)  # labelled + unlabelled forwards

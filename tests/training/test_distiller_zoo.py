@@ -1,0 +1,159 @@
+"""Every distiller trains a student by name, in both directions."""
+
+import numpy as np
+import pytest
+import torch
+from skorch.callbacks import Callback, Checkpoint, LoadInitState
+from skorch.helper import SliceDict
+
+from cmcrd_plugin.models.mlp import CMCRDMLP
+from cmcrd_plugin.training import CMCRDClassifier, TeacherClassifier
+
+DISTILLERS = ["cmcrd", "crd", "kd", "fitnet", "nst", "sp", "rkd", "pkt", "none"]
+FAST = dict(
+    max_epochs=1,
+    batch_size=32,
+    lr=5e-3,
+    optimizer=torch.optim.AdamW,
+    verbose=0,
+    train_split=None,
+    module__hidden_size=16,
+)
+
+
+@pytest.fixture(scope="module")
+def data(tiny_paired):
+    tr = tiny_paired["split"].train
+    eeg, eye, y = tiny_paired["eeg"][tr], tiny_paired["eye"][tr], tiny_paired["y"][tr]
+    torch.manual_seed(0)
+    eye_teacher = TeacherClassifier(CMCRDMLP, **FAST).fit(eye, y).module_
+    eeg_teacher = TeacherClassifier(CMCRDMLP, **FAST).fit(eeg, y).module_
+    return dict(eeg=eeg, eye=eye, y=y, eye_teacher=eye_teacher, eeg_teacher=eeg_teacher)
+
+
+@pytest.mark.parametrize("direction", ["eye->eeg", "eeg->eye"])
+@pytest.mark.parametrize("name", DISTILLERS)
+def test_every_distiller_trains_in_both_directions(data, name, direction):
+    if direction == "eye->eeg":
+        X = SliceDict(x=data["eeg"], eye=data["eye"])
+        net = CMCRDClassifier(
+            CMCRDMLP, teacher=data["eye_teacher"], distiller=name, **FAST
+        )
+        test_input = data["eeg"]
+    else:
+        X = SliceDict(x=data["eye"], eeg=data["eeg"])
+        net = CMCRDClassifier(
+            CMCRDMLP,
+            teacher=data["eeg_teacher"],
+            teacher_key="eeg",
+            distiller=name,
+            **FAST,
+        )
+        test_input = data["eye"]
+    if name in ("cmcrd", "crd"):
+        net.set_params(distiller__n_negatives=64)
+    net.fit(X, data["y"])
+    batch = net.history[-1, "batches", 0]
+    weight = net.distill_weight
+    expected = batch["ce_loss"] + weight * batch["distill_loss"]
+    assert batch["train_loss"] == pytest.approx(expected, rel=1e-4, abs=1e-6)
+    assert np.isfinite(batch["distill_loss"])
+    assert net.predict(test_input).shape == data["y"].shape
+
+
+def test_default_weights_follow_the_authors(data):
+    weights = {
+        name: CMCRDClassifier(CMCRDMLP, distiller=name).distill_weight
+        for name in DISTILLERS
+    }
+    assert weights == {
+        "cmcrd": 0.02,
+        "crd": 0.02,
+        "kd": 10,
+        "fitnet": 1,
+        "nst": 10,
+        "sp": 100,
+        "rkd": 1,
+        "pkt": 1000,
+        "none": 0,
+    }
+    assert CMCRDClassifier(CMCRDMLP, distiller="kd", beta=3.0).distill_weight == 3.0
+
+
+def test_rkd_parts_are_recorded(data):
+    X = SliceDict(x=data["eeg"], eye=data["eye"])
+    net = CMCRDClassifier(
+        CMCRDMLP, teacher=data["eye_teacher"], distiller="rkd", **FAST
+    )
+    batch = net.fit(X, data["y"]).history[-1, "batches", 0]
+    assert batch["distill_loss"] == pytest.approx(
+        25 * batch["distill_distance"] + 50 * batch["distill_angle"], rel=1e-5
+    )
+
+
+def test_none_needs_no_teacher_but_others_do(data):
+    net = CMCRDClassifier(CMCRDMLP, distiller="none", **FAST)
+    net.fit(SliceDict(x=data["eeg"]), data["y"])
+    assert net.teacher_ is None
+    with pytest.raises(ValueError, match="needs teacher="):
+        CMCRDClassifier(CMCRDMLP, distiller="kd", **FAST).fit(
+            SliceDict(x=data["eeg"], eye=data["eye"]), data["y"]
+        )
+    with pytest.raises(TypeError, match="not a cmcrd_plugin.losses.base.Distiller"):
+        CMCRDClassifier(
+            CMCRDMLP, distiller="mcc", teacher=data["eye_teacher"], **FAST
+        ).fit(SliceDict(x=data["eeg"], eye=data["eye"]), data["y"])
+
+
+def test_kd_on_top_of_another_distiller_and_student_mcc(data):
+    X = SliceDict(x=data["eeg"], eye=data["eye"])
+    net = CMCRDClassifier(
+        CMCRDMLP,
+        teacher=data["eye_teacher"],
+        distiller="sp",
+        kd_weight=2.0,
+        mcc_weight=0.5,
+        mcc_unlabeled=data["eeg"][:50],
+        **FAST,
+    ).fit(X, data["y"])
+    b = net.history[-1, "batches", 0]
+    expected = (
+        b["ce_loss"] + 100 * b["distill_loss"] + 2 * b["kd_loss"] + 0.5 * b["mcc_loss"]
+    )
+    assert b["train_loss"] == pytest.approx(expected, rel=1e-4)
+    with pytest.raises(ValueError, match="mcc_unlabeled"):
+        CMCRDClassifier(
+            CMCRDMLP, teacher=data["eye_teacher"], mcc_weight=1.0, **FAST
+        ).fit(X, data["y"])
+
+
+def test_checkpoint_resume_restores_banks_and_constants(data, tmp_path):
+    X = SliceDict(x=data["eeg"], eye=data["eye"])
+    params = dict(teacher=data["eye_teacher"], distiller__n_negatives=64, **FAST)
+    checkpoint = Checkpoint(
+        dirname=str(tmp_path), monitor=None, f_distiller="distiller.pt"
+    )
+    net = CMCRDClassifier(CMCRDMLP, callbacks=[("ckpt", checkpoint)], **params)
+    net.fit(X, data["y"])
+    assert (tmp_path / "distiller.pt").exists()
+    saved = {k: v.clone() for k, v in net.distiller_.state_dict().items()}
+
+    # skorch's resume pattern: LoadInitState loads the checkpoint at train begin
+    seen = {}
+
+    class Spy(Callback):
+        def on_train_begin(self, net, **kwargs):
+            seen.update({k: v.clone() for k, v in net.distiller_.state_dict().items()})
+
+    resumed = CMCRDClassifier(
+        CMCRDMLP,
+        callbacks=[("load", LoadInitState(checkpoint)), ("spy", Spy())],
+        **params,
+    )
+    resumed.fit(X, data["y"])
+    assert seen.keys() == saved.keys()
+    for name, value in saved.items():  # banks, labels, constants, heads restored
+        torch.testing.assert_close(seen[name], value)
+    # the constants stay fixed across the resumed epoch; the banks were updated
+    assert resumed.distiller_.norm_s == saved["norm_s"]
+    assert not torch.equal(resumed.distiller_.memory_s, saved["memory_s"])
