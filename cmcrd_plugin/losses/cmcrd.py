@@ -15,6 +15,7 @@ from torch.nn import functional as F
 
 from .base import Distiller
 from .entropy import confidence_weights
+from .nce import candidate_scores, memory_nce
 from .negatives import ClassAwareSampler
 
 NCE_EPS = 1e-7
@@ -175,23 +176,6 @@ class CMCRDLoss(Distiller):
             return self.n_data <= 16 * (self.n_negatives + 1)
         return self.scoring == "bank"
 
-    def _scores(
-        self, anchor: torch.Tensor, memory: torch.Tensor, candidates: torch.Tensor
-    ) -> torch.Tensor:
-        """``anchor_i . memory[candidates_ij]``, shape (B, K + 1)."""
-        if self.use_bank_scoring():
-            return (anchor @ memory.T).gather(1, candidates)
-        rows = memory[candidates]  # (B, K + 1, d)
-        return torch.bmm(rows, anchor.unsqueeze(2)).squeeze(2)
-
-    def _nce(self, probs: torch.Tensor, sign: torch.Tensor) -> torch.Tensor:
-        """CRD eq. 18 on probabilities (B, K + 1), rows signed by ``sign``."""
-        k_pn = self.n_negatives / self.n_data
-        p_pos, p_neg = probs[:, 0], probs[:, 1:]
-        log_pos = torch.log(p_pos / (p_pos + k_pn + NCE_EPS))
-        log_neg = torch.log(k_pn / (p_neg + k_pn + NCE_EPS)).sum(dim=1)
-        return -(sign * (log_pos + log_neg)).sum() / len(probs)
-
     @torch.no_grad()
     def _update_memory(
         self, index: torch.Tensor, z_s: torch.Tensor, z_t: torch.Tensor
@@ -262,18 +246,39 @@ class CMCRDLoss(Distiller):
         if negatives is None:
             negatives = self.sample_negatives(y)
         candidates = torch.cat([index[:, None], negatives.long()], dim=1)
-        exp_s = torch.exp(
-            self._scores(anchor_s, self.memory_t, candidates) / self.temperature
+        bank = self.use_bank_scoring()
+        if self.norm_s <= 0:  # Z_s, Z_t: fixed once, from the first batch
+            with torch.no_grad():
+                for norm, anchor, memory in (
+                    (self.norm_s, anchor_s, self.memory_t),
+                    (self.norm_t, anchor_t, self.memory_s),
+                ):
+                    scores = candidate_scores(anchor, memory, candidates, bank)
+                    norm.fill_(
+                        torch.exp(scores / self.temperature).mean().item() * self.n_data
+                    )
+        k_pn = self.n_negatives / self.n_data
+        loss = memory_nce(
+            anchor_s,
+            self.memory_t,
+            candidates,
+            weights / self.norm_s,
+            sign,
+            k_pn,
+            NCE_EPS,
+            self.temperature,
+            bank,
+        ) + memory_nce(
+            anchor_t,
+            self.memory_s,
+            candidates,
+            weights / self.norm_t,
+            sign,
+            k_pn,
+            NCE_EPS,
+            self.temperature,
+            bank,
         )
-        exp_t = torch.exp(
-            self._scores(anchor_t, self.memory_s, candidates) / self.temperature
-        )
-        if self.norm_s <= 0:
-            self.norm_s.fill_(exp_s.detach().mean().item() * self.n_data)
-            self.norm_t.fill_(exp_t.detach().mean().item() * self.n_data)
-        probs_s = exp_s / self.norm_s * weights[:, None]
-        probs_t = exp_t / self.norm_t * weights[:, None]
-        loss = self._nce(probs_s, sign) + self._nce(probs_t, sign)
 
         if self.training:
             self._update_memory(index, z_s.detach(), z_t.detach())
