@@ -1,10 +1,12 @@
 """Epoch time of CMCRDClassifier / EEGClassifier, same backbone, data and settings.
 
 One synthetic SEED-V subject at the real window counts (one training fold,
-about 1,100 windows), batch 32, AdamW, no validation. For each backbone both
-estimators train for ``--epochs`` epochs in the same process; the median
-epoch duration (``history[:, "dur"]``, first epoch excluded) of each and their
-ratio are printed. Synthetic data: a speed measurement, not an accuracy result.
+about 1,100 windows), batch 32, AdamW, no validation, K = 1000 negatives. For
+each backbone the two estimators are trained alternately (``--repeats`` fits
+of ``--epochs`` epochs each, so that machine load drifts hit both alike); the
+median epoch duration of each (``history[:, "dur"]``, first epoch of every
+fit excluded) and their ratio are printed. Synthetic data: a speed
+measurement, not an accuracy result.
 """
 
 from __future__ import annotations
@@ -24,13 +26,10 @@ from cmcrd_plugin.synthetic import write_seed_v
 from cmcrd_plugin.training import CMCRDClassifier, TeacherClassifier
 
 
-def median_epoch(net) -> float:
-    return statistics.median(net.history[1:, "dur"])
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=FutureWarning)
     with tempfile.TemporaryDirectory() as root:
@@ -41,21 +40,31 @@ def main(argv=None) -> None:
     eye = FeatureScaler().fit_transform(train.eye)[:, :, None]
     y = train.label
     common = dict(
-        optimizer=torch.optim.AdamW, lr=1e-3, batch_size=32, train_split=None,
-        verbose=0, max_epochs=args.epochs,
+        optimizer=torch.optim.AdamW,
+        lr=1e-3,
+        batch_size=32,
+        train_split=None,
+        verbose=0,
+        max_epochs=args.epochs,
     )
-    print(f"synthetic SEED-V subject 1, {len(y)} training windows, batch 32, "
-          f"torch threads={torch.get_num_threads()}")
+    teacher = TeacherClassifier(CMCRDMLP, **{**common, "max_epochs": 1}).fit(eye, y)
+    print(
+        f"SYNTHETIC SEED-V subject 1, {len(y)} training windows, batch 32, "
+        f"K=1000, torch threads={torch.get_num_threads()}"
+    )
     print(f"{'backbone':<10}{'EEG-only s':>12}{'CMCRD s':>10}{'ratio':>8}")
     for name, model in (("MLP", CMCRDMLP), ("DGCNN", SEEDDGCNN)):
-        torch.manual_seed(0)
-        teacher = TeacherClassifier(CMCRDMLP, **{**common, "max_epochs": 1}).fit(eye, y)
-        torch.manual_seed(0)
-        base = EEGClassifier(model, **common).fit(eeg, y)
-        torch.manual_seed(0)
-        student = CMCRDClassifier(model, teacher=teacher.module_, **common)
-        student.fit({"x": eeg, "eye": eye}, y)
-        t_base, t_cmcrd = median_epoch(base), median_epoch(student)
+        durations = {"base": [], "cmcrd": []}
+        for repeat in range(args.repeats):
+            torch.manual_seed(repeat)
+            base = EEGClassifier(model, **common).fit(eeg, y)
+            durations["base"] += base.history[1:, "dur"]
+            torch.manual_seed(repeat)
+            student = CMCRDClassifier(model, teacher=teacher.module_, **common)
+            student.fit({"x": eeg, "eye": eye}, y)
+            durations["cmcrd"] += student.history[1:, "dur"]
+        t_base = statistics.median(durations["base"])
+        t_cmcrd = statistics.median(durations["cmcrd"])
         print(f"{name:<10}{t_base:>12.3f}{t_cmcrd:>10.3f}{t_cmcrd / t_base:>8.2f}")
 
 

@@ -153,7 +153,7 @@ class CMCRDLoss(Distiller):
     # -- helpers ---------------------------------------------------------
     def _get_sampler(self) -> ClassAwareSampler:
         sampler = self._sampler
-        if sampler is None or sampler.order.device != self.train_labels.device:
+        if sampler is None or sampler.table.device != self.train_labels.device:
             sampler = self._sampler = ClassAwareSampler(self.train_labels)
         return sampler
 

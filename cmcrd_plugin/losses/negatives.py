@@ -19,16 +19,20 @@ class ClassAwareSampler:
     """
 
     def __init__(self, labels: torch.Tensor) -> None:
-        labels = labels.long()
+        labels = torch.as_tensor(labels).long()
         self.labels = labels
-        self.order = torch.argsort(labels, stable=True)
         n_classes = int(labels.max()) + 1 if len(labels) else 0
-        self.count = torch.bincount(labels, minlength=n_classes)
-        self.start = torch.cumsum(self.count, 0) - self.count
-        self.pool = len(labels) - self.count  # other-class windows per class
+        count = torch.bincount(labels, minlength=n_classes)
+        self.pool = len(labels) - count  # other-class windows per class
+        # row c: the indices of windows not of class c (padded to equal length)
+        width = int(self.pool.max()) if n_classes else 0
+        self.table = torch.zeros(n_classes, max(width, 1), dtype=torch.long)
+        for c in range(n_classes):  # once per class, at set-up
+            others = torch.nonzero(labels != c).squeeze(1)
+            self.table[c, : len(others)] = others
 
     def to(self, device: torch.device) -> ClassAwareSampler:
-        for name in ("labels", "order", "count", "start", "pool"):
+        for name in ("labels", "pool", "table"):
             setattr(self, name, getattr(self, name).to(device))
         return self
 
@@ -36,17 +40,16 @@ class ClassAwareSampler:
         self, y: torch.Tensor, k: int, generator: torch.Generator | None = None
     ) -> torch.Tensor:
         """Indices (len(y), k) of negatives for anchors with labels ``y``."""
-        device = self.order.device
+        device = self.table.device
         y = y.long().to(device)
         pool = self.pool[y]
         if (pool <= 0).any():
             raise ValueError("a class has no other-class windows to contrast with")
-        # with replacement: a uniform position among the other-class rows of
-        # the label-sorted order, skipping the anchor's own class block
+        # with replacement: a uniform position in the anchor's other-class row
         u = torch.rand(len(y), k, device=device, generator=generator)
-        pos = (u * pool[:, None]).long().clamp_max(pool[:, None] - 1)
-        pos = pos + (pos >= self.start[y][:, None]) * self.count[y][:, None]
-        negatives = self.order[pos]
+        # u < 1, but u * pool can round up to pool in float32: clamp
+        pos = torch.minimum((u * pool[:, None]).long(), pool[:, None] - 1)
+        negatives = self.table.view(-1)[pos + (y * self.table.shape[1])[:, None]]
         distinct = pool >= k
         if distinct.any():
             # without replacement: the k smallest of i.i.d. uniforms over the pool

@@ -266,3 +266,30 @@ def test_crd_is_cmcrd_without_weights_gating_and_signs():
     assert call(loss).item() == pytest.approx(expected_loss(False, False), rel=1e-12)
     with pytest.raises(ValueError, match="use CMCRDLoss"):
         CRDLoss(2, 2, gated=True)
+
+
+@pytest.mark.parametrize("n_data, k", [(1200, 1000), (300, 50)])
+def test_fused_bank_scoring_matches_the_op_by_op_gather_reference(n_data, k):
+    from cmcrd_plugin.losses.reference import gather_rows_cmcrd_loss
+
+    p = _random_problem(n_data, k)
+    loss = CMCRDLoss(64, 32, p["labels"], n_negatives=k, scoring="bank").double().eval()
+    negatives = ClassAwareSampler(p["labels"])(
+        p["y"], k, torch.Generator().manual_seed(3)
+    )
+    args = (p["f_t"], p["o_s"], p["o_t"], p["y"], p["index"])
+    f_s = p["f_s"].clone().requires_grad_(True)
+    ours = loss(f_s, *args, negatives=negatives)
+    (g_ours,) = torch.autograd.grad(ours, f_s)
+    heads_ours = torch.autograd.grad(
+        loss(f_s, *args, negatives=negatives), list(loss.parameters())
+    )
+    ref = gather_rows_cmcrd_loss(loss, f_s, *args, negatives)
+    (g_ref,) = torch.autograd.grad(ref, f_s)
+    heads_ref = torch.autograd.grad(
+        gather_rows_cmcrd_loss(loss, f_s, *args, negatives), list(loss.parameters())
+    )
+    torch.testing.assert_close(ours, ref, rtol=1e-5, atol=0)
+    torch.testing.assert_close(g_ours, g_ref, rtol=1e-5, atol=1e-12)
+    for a, b in zip(heads_ours, heads_ref, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-12)
