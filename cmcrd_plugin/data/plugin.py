@@ -8,4 +8,14 @@ from ..registry import hookimpl
 
 @hookimpl
 def cmcrd_datasets() -> dict[str, str]:
-    return {"seed_v": "cmcrd_plugin.data.seed_v:load_seed_v"}
+    return {
+        # loaders returning PairedWindows (numpy arrays)
+        "seed_v": "cmcrd_plugin.data.seed_v:load_seed_v",
+        "seed_iv": "cmcrd_plugin.data.seed_iv:load_seed_iv",
+        # TorchEEG datasets (need TorchEEG installed)
+        "torcheeg_seed_v": "cmcrd_plugin.torcheeg_datasets.seed_v:PairedSEEDV",
+        "torcheeg_seed_iv": "cmcrd_plugin.torcheeg_datasets.seed_iv:PairedSEEDIV",
+        "torcheeg_seed_iv_raw": (
+            "cmcrd_plugin.torcheeg_datasets.seed_iv:PairedSEEDIVRaw"
+        ),
+    }

@@ -24,6 +24,7 @@ from .channels import N_BANDS, N_CHANNELS
 from .errors import DatasetFormatError
 from .paired import PairedWindows
 from .safe_pickle import safe_loads
+from .validation import check_numeric_finite, common_window_count
 
 EEG_FOLDER = "EEG_DE_features"
 EYE_FOLDER = "Eye_movement_features"
@@ -83,13 +84,6 @@ def read_pickled_member(path: Path, member: str) -> dict[int, np.ndarray]:
         ) from exc
 
 
-def _check_finite(array: np.ndarray, where: str) -> None:
-    if not np.issubdtype(array.dtype, np.number):
-        raise DatasetFormatError(f"{where}: expected numbers, got dtype {array.dtype}")
-    if not np.isfinite(array).all():
-        raise DatasetFormatError(f"{where}: contains NaN or Inf values")
-
-
 def load_seed_v_subject(root: str | Path, subject: int) -> PairedWindows:
     """Load the paired windows of one SEED-V subject.
 
@@ -139,18 +133,15 @@ def load_seed_v_subject(root: str | Path, subject: int) -> PairedWindows:
             raise DatasetFormatError(
                 f"{where_m}: {m.shape[1]} eye features, earlier trials have {eye_dim}"
             )
-        _check_finite(e, where_e)
-        _check_finite(m, where_m)
-        _check_finite(lab, f"{eeg_path}[label][{key}]")
-        n = min(len(e), len(m), len(lab))
-        if n == 0:
-            raise DatasetFormatError(f"{where_e}: trial has no windows")
-        if len({len(e), len(m), len(lab)}) > 1:
-            warnings.warn(
-                f"SEED-V subject {subject} trial key {key}: EEG has {len(e)}, eye "
-                f"{len(m)} and label {len(lab)} windows; using the first {n}",
-                stacklevel=2,
-            )
+        check_numeric_finite(e, where_e)
+        check_numeric_finite(m, where_m)
+        check_numeric_finite(lab, f"{eeg_path}[label][{key}]")
+        n = common_window_count(
+            f"SEED-V subject {subject} trial key {key}",
+            EEG=len(e),
+            eye=len(m),
+            label=len(lab),
+        )
         ints = np.full(n, 0, dtype=np.int64)
         parts.append(
             PairedWindows(

@@ -54,12 +54,16 @@ class StudentView(Dataset):
 def dataset_labels(dataset: Dataset) -> np.ndarray:
     """Labels of every sample of a (possibly subset) skorch/torch dataset.
 
-    Fast for :class:`skorch.dataset.Dataset` and :class:`torch.utils.data.Subset`
-    of one; other datasets are read once, sample by sample (at set-up, not
+    Fast for :class:`skorch.dataset.Dataset`, datasets with a ``targets``
+    array (the paired TorchEEG datasets) and :class:`torch.utils.data.Subset`
+    of those; other datasets are read once, sample by sample (at set-up, not
     during training).
     """
     if isinstance(dataset, Subset):
         return dataset_labels(dataset.dataset)[np.asarray(dataset.indices)]
+    targets = getattr(dataset, "targets", None)  # paired TorchEEG datasets
+    if targets is not None:
+        return np.asarray(targets).reshape(len(dataset))
     y = getattr(dataset, "y", None)
     if y is not None:
         return np.asarray(y.cpu() if isinstance(y, torch.Tensor) else y).reshape(

@@ -123,7 +123,7 @@ def test_missing_member_and_non_pickle_member(tmp_path):
 def test_window_count_mismatch_warns_and_uses_the_shorter(tmp_path):
     eye = {k: RNG.random((2 if k == 0 else 3, 33)) for k in range(45)}
     write_raw(tmp_path, eye=eye)
-    with pytest.warns(UserWarning, match="trial key 0: EEG has 3, eye 2"):
+    with pytest.warns(UserWarning, match="trial key 0: EEG has 3, eye has 2"):
         windows = load_seed_v(tmp_path)
     assert ((windows.session == 0) & (windows.trial == 0)).sum() == 2
 

@@ -1,0 +1,319 @@
+"""Readers for SEED-IV: EEG features or raw EEG, paired with eye-movement features.
+
+Layout (see ``data-formats.md``)::
+
+    root/eeg_feature_smooth/{1,2,3}/{subject}_{date}.mat  {de,psd}_{movingAve,LDS}{t}
+    root/eye_feature_smooth/{1,2,3}/{subject}_{date}.mat  eye_{t}
+    root/eeg_raw_data/{1,2,3}/{subject}_{date}.mat        {initials}_eeg{t}
+
+Features are (62, W, 5) per trial, eye features (31, W), raw EEG (62, N) at
+200 Hz.
+
+Session = folder name. Files are found recursively by name (one release has
+``eye_feature_smooth`` flat); stray files are ignored. Eye windows are aligned
+with EEG windows by index within a trial; raw EEG is cut into the same
+4-second windows: window ``w`` is samples ``[800 w, 800 (w + 1))``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy.io
+
+from .channels import N_CHANNELS
+from .errors import DatasetFormatError
+from .paired import PairedWindows
+from .validation import check_numeric_finite, common_window_count
+
+EEG_FEATURE_FOLDER = "eeg_feature_smooth"
+EYE_FEATURE_FOLDER = "eye_feature_smooth"
+EEG_RAW_FOLDER = "eeg_raw_data"
+N_TRIALS = 24
+N_CLASSES = 4
+EYE_DIM = 31
+SFREQ = 200
+WINDOW_SAMPLES = 4 * SFREQ
+CLASS_NAMES = ("neutral", "sad", "fear", "happy")
+FEATURES = ("de_movingAve", "de_LDS", "psd_movingAve", "psd_LDS")
+SESSION_LABELS: tuple[tuple[int, ...], ...] = (
+    (1, 2, 3, 0, 2, 0, 0, 1, 0, 1, 2, 1, 1, 1, 2, 3, 2, 2, 3, 3, 0, 3, 0, 3),
+    (2, 1, 3, 0, 0, 2, 0, 2, 3, 3, 2, 3, 2, 0, 1, 1, 2, 1, 0, 3, 0, 1, 3, 1),
+    (1, 2, 2, 1, 3, 3, 3, 1, 1, 2, 1, 0, 2, 3, 3, 0, 2, 3, 0, 0, 2, 0, 1, 0),
+)
+"""Label of every trial per session (0 neutral, 1 sad, 2 fear, 3 happy)."""
+FILE_NAMES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(line.split())
+    for line in (
+        "1_20160518 2_20150915 3_20150919 4_20151111 5_20160406 6_20150507 "
+        "7_20150715 8_20151103 9_20151028 10_20151014 11_20150916 12_20150725 "
+        "13_20151115 14_20151205 15_20150508",
+        "1_20161125 2_20150920 3_20151018 4_20151118 5_20160413 6_20150511 "
+        "7_20150717 8_20151110 9_20151119 10_20151021 11_20150921 12_20150804 "
+        "13_20151125 14_20151208 15_20150514",
+        "1_20161126 2_20151012 3_20151101 4_20151123 5_20160420 6_20150512 "
+        "7_20150721 8_20151117 9_20151209 10_20151023 11_20151011 12_20150807 "
+        "13_20161130 14_20151215 15_20150527",
+    )
+)
+"""``{subject}_{date}`` of every file, per session (index 0 = session 1)."""
+
+_FILE_RE = re.compile(r"^(\d+)_(\d{8})\.mat$")
+_RAW_KEY_RE = re.compile(r".*_eeg(\d+)$")
+
+
+@dataclass(frozen=True)
+class SEEDIVRecord:
+    """One subject-session of SEED-IV: its EEG (feature or raw) and eye files."""
+
+    subject: int
+    session: int  # 1, 2 or 3 (the folder name)
+    eeg_path: Path
+    eye_path: Path
+
+
+def _files_by_session(
+    folder: Path, flat_ok: bool = False
+) -> dict[tuple[int, str], Path]:
+    """``(session, file name) -> path`` of every well-named ``.mat`` in ``folder``."""
+    if not folder.is_dir():
+        raise DatasetFormatError(f"SEED-IV folder not found: {folder}")
+    found: dict[tuple[int, str], Path] = {}
+    for path in sorted(folder.rglob("*.mat")):
+        if not _FILE_RE.match(path.name):
+            continue  # stray file
+        session_dir = path.parent.name
+        if session_dir.isdigit():
+            found[(int(session_dir), path.name)] = path
+        elif flat_ok:
+            found[(0, path.name)] = path  # session from the EEG side
+    return found
+
+
+def find_records(
+    root: str | Path, eeg_folder: str = EEG_FEATURE_FOLDER
+) -> list[SEEDIVRecord]:
+    """Pair every EEG file under ``root/eeg_folder`` with its eye-feature file.
+
+    EEG files without an eye file are reported in one error; stray files and
+    folders are ignored.
+    """
+    root = Path(root)
+    eeg = _files_by_session(root / eeg_folder)
+    eye = _files_by_session(root / EYE_FEATURE_FOLDER, flat_ok=True)
+    if not eeg:
+        raise DatasetFormatError(
+            f"no SEED-IV files ({{subject}}_{{date}}.mat) in {root / eeg_folder}"
+        )
+    records, missing = [], []
+    for (session, name), eeg_path in sorted(eeg.items()):
+        if session not in (1, 2, 3):
+            raise DatasetFormatError(f"{eeg_path}: session folder must be 1, 2 or 3")
+        eye_path = eye.get((session, name)) or eye.get((0, name))
+        if eye_path is None:
+            missing.append(str(eeg_path))
+            continue
+        records.append(
+            SEEDIVRecord(int(name.split("_")[0]), session, eeg_path, eye_path)
+        )
+    if missing:
+        raise DatasetFormatError(
+            f"SEED-IV: no eye-feature file in {root / EYE_FEATURE_FOLDER} for "
+            + ", ".join(missing)
+        )
+    return records
+
+
+def read_mat(path: Path) -> dict[str, np.ndarray]:
+    """The variables of a MATLAB v5 file (``__header__`` and friends dropped)."""
+    try:
+        content = scipy.io.loadmat(path)
+    except Exception as exc:  # noqa: BLE001 - any reader failure is a format error
+        raise DatasetFormatError(
+            f"{path}: not a readable MATLAB file ({exc!r})"
+        ) from exc
+    return {k: v for k, v in content.items() if not k.startswith("__")}
+
+
+def _trial_keys(
+    content: dict, path: Path, pattern: re.Pattern, what: str
+) -> dict[int, str]:
+    keys = {}
+    for key in content:
+        match = pattern.match(key)
+        if match:
+            keys[int(match.group(1))] = key
+    missing = sorted(set(range(1, N_TRIALS + 1)) - set(keys))
+    if missing:
+        raise DatasetFormatError(
+            f"{path}: {what} for trials {missing} missing "
+            f"(keys found: {sorted(content)[:8]}...)"
+        )
+    return keys
+
+
+def _eye_trials(path: Path) -> dict[int, np.ndarray]:
+    content = read_mat(path)
+    keys = _trial_keys(content, path, re.compile(r"^eye_(\d+)$"), "keys eye_{t}")
+    trials = {}
+    for t, key in keys.items():
+        eye = np.asarray(content[key])
+        where = f"{path}[{key!r}]"
+        if eye.ndim != 2 or eye.shape[0] != EYE_DIM:
+            raise DatasetFormatError(
+                f"{where}: expected shape ({EYE_DIM}, n_windows), got {eye.shape}"
+            )
+        check_numeric_finite(eye, where)
+        trials[t] = eye.T
+    return trials
+
+
+def _assemble(
+    record: SEEDIVRecord, eeg_trials: dict, eye_trials: dict, eeg_path: Path
+) -> PairedWindows:
+    parts = []
+    labels = SESSION_LABELS[record.session - 1]
+    for t in range(1, N_TRIALS + 1):
+        eeg, eye = eeg_trials[t], eye_trials[t]
+        n = common_window_count(
+            f"SEED-IV {eeg_path.name} session {record.session} trial {t}",
+            EEG=len(eeg),
+            eye=len(eye),
+        )
+        ints = np.zeros(n, dtype=np.int64)
+        parts.append(
+            PairedWindows(
+                eeg=eeg[:n].astype(np.float32),
+                eye=eye[:n].astype(np.float32),
+                label=ints + labels[t - 1],
+                subject=ints + record.subject,
+                session=ints + record.session - 1,
+                trial=ints + t - 1,
+                window=np.arange(n, dtype=np.int64),
+            )
+        )
+    return PairedWindows.concatenate(parts)
+
+
+def check_features(features: Sequence[str]) -> tuple[str, ...]:
+    """Validate a choice of EEG feature names; returns it as a tuple."""
+    features = tuple(features)
+    unknown = [f for f in features if f not in FEATURES]
+    if unknown or not features:
+        raise ValueError(
+            f"features must be a non-empty subset of {FEATURES}, got {features}"
+        )
+    return features
+
+
+def load_seed_iv_record(
+    record: SEEDIVRecord, features: Sequence[str] = ("de_LDS",)
+) -> PairedWindows:
+    """Feature windows of one SEED-IV subject-session.
+
+    ``features`` are concatenated along the band axis: EEG is
+    ``(n, 62, 5 * len(features))``.
+    """
+    unknown = [f for f in features if f not in FEATURES]
+    if unknown or not features:
+        raise ValueError(
+            f"features must be a non-empty subset of {FEATURES}, got {features}"
+        )
+    content = read_mat(record.eeg_path)
+    per_feature = []
+    for feature in features:
+        keys = _trial_keys(
+            content,
+            record.eeg_path,
+            re.compile(rf"^{feature}(\d+)$"),
+            f"keys {feature}{{t}}",
+        )
+        trials = {}
+        for t, key in keys.items():
+            x = np.asarray(content[key])
+            where = f"{record.eeg_path}[{key!r}]"
+            if x.ndim != 3 or x.shape[0] != N_CHANNELS or x.shape[2] != 5:
+                raise DatasetFormatError(
+                    f"{where}: expected shape (62, n_windows, 5), got {x.shape}"
+                )
+            check_numeric_finite(x, where)
+            trials[t] = x.transpose(1, 0, 2)  # (W, 62, 5)
+        per_feature.append(trials)
+    eeg_trials = {
+        t: np.concatenate([f[t] for f in per_feature], axis=2)
+        for t in range(1, N_TRIALS + 1)
+    }
+    for t in range(1, N_TRIALS + 1):
+        lengths = {len(f[t]) for f in per_feature}
+        if len(lengths) > 1:
+            raise DatasetFormatError(
+                f"{record.eeg_path}: features {list(features)} of trial {t} have "
+                f"different window counts {sorted(lengths)}"
+            )
+    return _assemble(record, eeg_trials, _eye_trials(record.eye_path), record.eeg_path)
+
+
+def load_seed_iv_raw_record(record: SEEDIVRecord) -> PairedWindows:
+    """Raw EEG windows (n, 62, 800) of one subject-session, paired with eye features.
+
+    Trial ``t``'s signal (62, N) is cut into ``N // 800`` non-overlapping
+    4-second windows; window ``w`` (samples ``800 w`` to ``800 w + 799``)
+    is paired with eye window ``w`` of the same trial.
+    """
+    content = read_mat(record.eeg_path)
+    keys = _trial_keys(content, record.eeg_path, _RAW_KEY_RE, "keys *_eeg{t}")
+    eeg_trials = {}
+    for t, key in keys.items():
+        x = np.asarray(content[key])
+        where = f"{record.eeg_path}[{key!r}]"
+        if x.ndim != 2 or x.shape[0] != N_CHANNELS:
+            raise DatasetFormatError(
+                f"{where}: expected shape (62, n_samples), got {x.shape}"
+            )
+        check_numeric_finite(x, where)
+        n_windows = x.shape[1] // WINDOW_SAMPLES
+        cut = x[:, : n_windows * WINDOW_SAMPLES]
+        eeg_trials[t] = cut.reshape(N_CHANNELS, n_windows, WINDOW_SAMPLES).transpose(
+            1, 0, 2
+        )
+    return _assemble(record, eeg_trials, _eye_trials(record.eye_path), record.eeg_path)
+
+
+def load_seed_iv(
+    root: str | Path,
+    features: Sequence[str] = ("de_LDS",),
+    subjects: Iterable[int] | None = None,
+    raw: bool = False,
+) -> PairedWindows:
+    """Load SEED-IV paired windows (all sessions) as :class:`PairedWindows`.
+
+    Parameters
+    ----------
+    root : path
+        Folder with ``eeg_feature_smooth/`` (or ``eeg_raw_data/``) and
+        ``eye_feature_smooth/``.
+    features : sequence of str
+        EEG features to concatenate along the band axis (ignored if ``raw``).
+    subjects : iterable of int, optional
+        Subject ids to keep (default all).
+    raw : bool
+        Raw EEG windows (n, 62, 800) instead of features.
+    """
+    records = find_records(root, EEG_RAW_FOLDER if raw else EEG_FEATURE_FOLDER)
+    if subjects is not None:
+        wanted = {int(s) for s in subjects}
+        missing = wanted - {r.subject for r in records}
+        if missing:
+            raise DatasetFormatError(
+                f"SEED-IV at {root}: subjects {sorted(missing)} not found"
+            )
+        records = [r for r in records if r.subject in wanted]
+    parts = [
+        load_seed_iv_raw_record(r) if raw else load_seed_iv_record(r, features)
+        for r in records
+    ]
+    return PairedWindows.concatenate(parts)
