@@ -33,3 +33,20 @@ def tiny_paired(seed_v_root):
         "y": windows.label.astype(np.int64),
         "split": split,
     }
+
+
+@pytest.fixture(scope="session")
+def seed_iv_root(tmp_path_factory):
+    """Two subjects x two sessions of synthetic SEED-IV (features, eye, raw)."""
+    from cmcrd_plugin.synthetic.seed_iv import write_seed_iv
+
+    root = tmp_path_factory.mktemp("seed_iv")
+    write_seed_iv(
+        root,
+        subjects=[1, 2],
+        sessions=[1, 2],
+        window_fraction=0.15,
+        raw=True,
+        progress=False,
+    )
+    return root

@@ -5,6 +5,7 @@ from .normalization import FeatureScaler
 from .paired import PairedWindows
 from .protocols import Split, seed_v_folds, validation_trials
 from .safe_pickle import safe_load_file, safe_loads
+from .seed_iv import load_seed_iv
 from .seed_v import load_seed_v, load_seed_v_subject, seed_v_subjects
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "PairedWindows",
     "Split",
     "UnsafePickleError",
+    "load_seed_iv",
     "load_seed_v",
     "load_seed_v_subject",
     "safe_load_file",
