@@ -45,23 +45,44 @@ def validation_trials(windows: PairedWindows, candidates: np.ndarray) -> np.ndar
     return chosen
 
 
+def split_by_test_mask(
+    windows: PairedWindows, test: np.ndarray, name: str = ""
+) -> Split:
+    """A :class:`Split` whose test rows are ``test`` (bool mask) and whose
+    validation trials are cut from the remaining rows."""
+    valid = validation_trials(windows, ~test)
+    train = ~test & ~valid
+    return Split(
+        np.flatnonzero(train), np.flatnonzero(valid), np.flatnonzero(test), name
+    )
+
+
 def seed_v_folds(windows: PairedWindows) -> list[Split]:
     """SEED-V's standard 3 folds by trial: test trials 0-4, 5-9, 10-14 of each session.
 
     The remaining trials train; one trial per class and subject is cut from
     them for validation (model selection), see :func:`validation_trials`.
     """
-    splits = []
-    for fold in range(3):
-        test = (windows.trial // 5) == fold
-        valid = validation_trials(windows, ~test)
-        train = ~test & ~valid
-        splits.append(
-            Split(
-                train=np.flatnonzero(train),
-                valid=np.flatnonzero(valid),
-                test=np.flatnonzero(test),
-                name=f"fold{fold + 1}",
-            )
-        )
-    return splits
+    return [
+        split_by_test_mask(windows, (windows.trial // 5) == fold, f"fold{fold + 1}")
+        for fold in range(3)
+    ]
+
+
+def seed_split(windows: PairedWindows) -> Split:
+    """SEED: in every session the first 9 trials train, the last 6 test."""
+    return split_by_test_mask(windows, windows.trial >= 9, "first9-last6")
+
+
+def seed_iv_split(windows: PairedWindows) -> Split:
+    """SEED-IV: in every session the first 16 trials train, the last 8 test."""
+    return split_by_test_mask(windows, windows.trial >= 16, "first16-last8")
+
+
+def leave_one_subject_out(windows: PairedWindows) -> list[Split]:
+    """Cross-subject: each subject in turn is the test set; validation trials are
+    cut from the other subjects' trials."""
+    return [
+        split_by_test_mask(windows, windows.subject == s, f"subject{s}")
+        for s in np.unique(windows.subject)
+    ]

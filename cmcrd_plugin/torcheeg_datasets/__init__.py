@@ -10,6 +10,7 @@ from ..lazy import lazy_exports
 __all__ = [
     "CacheMismatchError",
     "PairedEEGEyeDataset",
+    "PairedSEED",
     "PairedSEEDIV",
     "PairedSEEDIVRaw",
     "PairedSEEDV",
@@ -20,6 +21,7 @@ __getattr__ = lazy_exports(
     {
         "CacheMismatchError": ".cache",
         "PairedEEGEyeDataset": ".base",
+        "PairedSEED": ".seed",
         "PairedSEEDIV": ".seed_iv",
         "PairedSEEDIVRaw": ".seed_iv",
         "PairedSEEDV": ".seed_v",
