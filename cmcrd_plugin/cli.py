@@ -52,17 +52,22 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from .synthetic import write_seed_v
+    from .synthetic import write_seed, write_seed_iv, write_seed_v
 
-    writers = {"seed_v": write_seed_v}
-    root = writers[args.dataset](
-        args.output,
-        subjects=args.subjects,
+    kwargs = dict(
         seed=args.seed,
         window_fraction=args.window_fraction,
         overwrite=args.overwrite,
         progress=not args.no_progress,
     )
+    if args.subjects:
+        kwargs["subjects"] = args.subjects
+    if args.dataset == "seed_iv":
+        kwargs["raw"] = args.raw
+    elif args.raw:
+        raise SystemExit("--raw is only available for seed_iv")
+    writers = {"seed_v": write_seed_v, "seed_iv": write_seed_iv, "seed": write_seed}
+    root = writers[args.dataset](args.output, **kwargs)
     print(
         f"wrote synthetic {args.dataset} to {root} "
         "(synthetic data, not real recordings)"
@@ -102,9 +107,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "synth", help="write a synthetic dataset in a real on-disk layout"
     )
-    p.add_argument("dataset", choices=["seed_v"])
+    p.add_argument("dataset", choices=["seed_v", "seed_iv", "seed"])
     p.add_argument("output", type=Path)
-    p.add_argument("--subjects", type=int, nargs="+", default=list(range(1, 17)))
+    p.add_argument(
+        "--subjects",
+        type=int,
+        nargs="+",
+        default=None,
+        help="default: every subject of the real release",
+    )
+    p.add_argument(
+        "--raw", action="store_true", help="seed_iv: also write eeg_raw_data"
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--window-fraction", type=float, default=1.0)
     p.add_argument("--overwrite", action="store_true")

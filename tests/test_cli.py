@@ -43,3 +43,41 @@ def test_cmcrd_synth_writes_a_loadable_seed_v(tmp_path, capsys):
     assert "synthetic" in capsys.readouterr().out
     windows = load_seed_v(out)
     assert set(windows.subject) == {3}
+
+
+def test_cmcrd_synth_seed_iv_and_seed(tmp_path):
+    from cmcrd_plugin.data import load_seed, load_seed_iv
+
+    assert (
+        main(
+            [
+                "synth",
+                "seed_iv",
+                str(tmp_path / "iv"),
+                "--subjects",
+                "4",
+                "--window-fraction",
+                "0.05",
+                "--raw",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
+    assert set(load_seed_iv(tmp_path / "iv", raw=True).subject) == {4}
+    assert (
+        main(
+            [
+                "synth",
+                "seed",
+                str(tmp_path / "s"),
+                "--subjects",
+                "5",
+                "--window-fraction",
+                "0.05",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
+    assert set(load_seed(tmp_path / "s").subject) == {5}

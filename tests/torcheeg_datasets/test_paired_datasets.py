@@ -284,3 +284,28 @@ def test_feeds_cmcrd_classifier_end_to_end(seed_iv_root, tmp_path):
     assert net.distiller_.n_data == len(train)
     proba = net.predict_proba(to_paired_windows(test).eeg)
     assert proba.shape == (len(test), 4)
+
+
+def test_seed_multimodal_dataset(tmp_path):
+    from cmcrd_plugin.data import load_seed
+    from cmcrd_plugin.synthetic import write_seed
+    from cmcrd_plugin.torcheeg_datasets import PairedSEED
+
+    root = write_seed(
+        tmp_path / "s",
+        subjects=[1, 6],
+        sessions=[1],
+        window_fraction=0.1,
+        progress=False,
+    )
+    # subject 6 has no eye data in the real release: reported, not dropped silently
+    (
+        root
+        / "SEED_Multimodal/Chinese/04-Eye-tracking-feature/eye_tracking_feature/6_1"
+    ).unlink()
+    with pytest.warns(UserWarning, match="no eye-tracking file for 6_1"):
+        ds = PairedSEED(root, io_path=tmp_path / "c", **QUIET)
+    assert set(ds.info.subject_id) == {1}
+    with pytest.warns(UserWarning):
+        assert len(ds) == len(load_seed(root))
+    assert ds[0][0]["x"].shape == (62, 5) and ds[0][0]["eye"].shape == (33, 1)

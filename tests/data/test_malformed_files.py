@@ -1,0 +1,173 @@
+"""Property tests: malformed files only ever raise the documented exception type.
+
+Each example starts from a well-formed file set and applies one or two random
+defects (a dropped or extra key, an array of random shape, dtype or values, a
+wrong window count, garbage bytes, a missing member) at a random place; the
+loader must then either load or raise ``DatasetFormatError``.
+"""
+
+import pickle
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+import scipy.io
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cmcrd_plugin.data import DatasetFormatError, load_seed, load_seed_iv, load_seed_v
+from cmcrd_plugin.data.seed import EEG_SUBDIR, EYE_SUBDIR
+from cmcrd_plugin.data.seed_iv import FILE_NAMES
+
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+shapes = st.lists(st.integers(0, 4), min_size=0, max_size=3).map(tuple)
+
+
+@st.composite
+def arrays(draw, shape=None):
+    shape = draw(shapes) if shape is None else shape
+    kind = draw(st.sampled_from(["float", "int", "special", "text"]))
+    size = int(np.prod(shape)) if shape else 1
+    if kind == "text":
+        return np.full(shape, "x")
+    if kind == "special":
+        values = draw(
+            st.lists(
+                st.sampled_from([0.0, np.nan, np.inf, -np.inf]),
+                min_size=size,
+                max_size=size,
+            )
+        )
+        return np.asarray(values, dtype=float).reshape(shape)
+    values = draw(st.lists(st.floats(-5, 5), min_size=size, max_size=size))
+    return np.asarray(values, dtype=float if kind == "float" else int).reshape(shape)
+
+
+def damage(draw, table: dict, keys: list, row_shape: tuple) -> None:
+    """Apply one random defect to ``table`` (a dict of arrays) in place."""
+    key = draw(st.sampled_from(keys))
+    defect = draw(st.sampled_from(["drop", "extra", "random", "length", "values"]))
+    if defect == "drop":
+        table.pop(key, None)
+    elif defect == "extra":
+        table[f"extra_{key}" if isinstance(key, str) else key + 1000] = draw(arrays())
+    elif defect == "random":
+        table[key] = draw(arrays())
+    elif defect == "length":
+        table[key] = np.ones((draw(st.integers(0, 4)), *row_shape))
+    else:
+        n = len(np.atleast_1d(table.get(key, np.ones((2, *row_shape)))))
+        table[key] = draw(arrays(shape=(n, *row_shape)))
+
+
+def quietly(load):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            load()
+        except DatasetFormatError:
+            pass
+
+
+@settings(SETTINGS, max_examples=200)
+@given(st.data())
+def test_seed_v_malformed(data):
+    draw = data.draw
+    tables = {
+        ("EEG_DE_features", "data"): {k: np.ones((2, 310)) for k in range(45)},
+        ("Eye_movement_features", "data"): {k: np.ones((2, 33)) for k in range(45)},
+        ("EEG_DE_features", "label"): {k: np.full(2, 1.0) for k in range(45)},
+        ("Eye_movement_features", "label"): {k: np.full(2, 1.0) for k in range(45)},
+    }
+    shapes_ = {"EEG_DE_features": (310,), "Eye_movement_features": (33,)}
+    raw = {}
+    for _ in range(draw(st.integers(1, 2))):
+        where = draw(st.sampled_from(sorted(tables)))
+        if draw(st.integers(0, 9)) == 0:
+            raw[where] = draw(st.sampled_from([b"", b"garbage", pickle.dumps([1, 2])]))
+        else:
+            row = () if where[1] == "label" else shapes_[where[0]]
+            damage(draw, tables[where], list(range(45)), row)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for folder in shapes_:
+            (root / folder).mkdir()
+            members = {
+                m: raw.get((folder, m), pickle.dumps(tables[(folder, m)]))
+                for m in ("data", "label")
+            }
+            if draw(st.integers(0, 19)) == 0:
+                members.pop(draw(st.sampled_from(["data", "label"])))
+            np.savez(root / folder / "1_123.npz", **members)
+        quietly(lambda: load_seed_v(root))
+
+
+@SETTINGS
+@given(st.data())
+def test_seed_iv_malformed(data):
+    draw = data.draw
+    eeg = {f"de_LDS{t}": np.ones((62, 2, 5)) for t in range(1, 25)}
+    eye = {f"eye_{t}": np.ones((31, 2)) for t in range(1, 25)}
+    for _ in range(draw(st.integers(1, 2))):
+        table, row = draw(st.sampled_from([(eeg, (62, 5)), (eye, (31,))]))
+        key = draw(st.sampled_from(sorted(table)))
+        defect = draw(st.sampled_from(["drop", "random", "values", "length"]))
+        if defect == "drop":
+            table.pop(key)
+        elif defect == "random":
+            table[key] = draw(arrays())
+        elif defect == "values":
+            table[key] = draw(arrays(shape=(row[0], 2, *row[1:])))
+        else:
+            table[key] = np.ones((row[0], draw(st.integers(0, 3)), *row[1:]))
+    garbage = draw(st.integers(0, 9)) == 0
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        name = f"{FILE_NAMES[0][0]}.mat"
+        for folder, content in (
+            ("eeg_feature_smooth", eeg),
+            ("eye_feature_smooth", eye),
+        ):
+            (root / folder / "1").mkdir(parents=True)
+            path = root / folder / "1" / name
+            if garbage and folder == "eye_feature_smooth":
+                path.write_bytes(b"MATLAB 5.0 MAT-file garbage")
+            else:
+                scipy.io.savemat(path, {k: v for k, v in content.items() if v.size})
+        quietly(lambda: load_seed_iv(root))
+
+
+@SETTINGS
+@given(st.data())
+def test_seed_multimodal_malformed(data):
+    draw = data.draw
+    bands = {b: np.ones((3, 62)) for b in ("delta", "theta", "alpha", "beta", "gamma")}
+    labels = np.array([2.0, 1.0, 0.0])
+    eye = {"train_data_eye": np.ones((3, 33)), "test_data_eye": np.ones((3, 33))}
+    for _ in range(draw(st.integers(1, 2))):
+        target = draw(st.sampled_from(["bands", "labels", "eye", "eye_bytes"]))
+        if target == "bands":
+            damage(draw, bands, sorted(bands), (62,))
+        elif target == "eye" and isinstance(eye, dict):
+            damage(draw, eye, sorted(eye), (33,))
+        elif target == "labels":
+            labels = draw(arrays())
+        elif target == "eye_bytes":
+            eye = draw(st.binary(max_size=12))
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "SEED_Multimodal" / "Chinese"
+        (base / EEG_SUBDIR).mkdir(parents=True)
+        (base / EYE_SUBDIR).mkdir(parents=True)
+        np.savez(
+            base / EEG_SUBDIR / "1_1.npz",
+            train_data=pickle.dumps(bands),
+            test_data=pickle.dumps(bands),
+            train_label=labels,
+            test_label=labels,
+        )
+        payload = eye if isinstance(eye, bytes) else pickle.dumps(eye)
+        (base / EYE_SUBDIR / "1_1").write_bytes(payload)
+        quietly(lambda: load_seed(Path(tmp)))

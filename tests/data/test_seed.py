@@ -1,0 +1,107 @@
+import pickle
+import shutil
+
+import numpy as np
+import pytest
+
+from cmcrd_plugin.data import DatasetFormatError, load_seed
+from cmcrd_plugin.data.seed import EEG_SUBDIR, EYE_SUBDIR
+from cmcrd_plugin.synthetic.seed import WINDOW_COUNTS, write_seed
+
+
+@pytest.fixture(scope="module")
+def seed_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("seed")
+    write_seed(
+        root, subjects=[1, 2], sessions=[1, 2], window_fraction=0.2, progress=False
+    )
+    return root
+
+
+@pytest.fixture
+def copy_root(seed_root, tmp_path):
+    shutil.copytree(seed_root, tmp_path / "r")
+    return tmp_path / "r"
+
+
+def base(root):
+    return root / "SEED_Multimodal" / "Chinese"
+
+
+def test_band_major_features_and_clip_trials(seed_root):
+    w = load_seed(seed_root)
+    assert w.eeg.shape[1:] == (62, 5) and w.eye.shape[1] == 33
+    assert set(w.label) == {0, 1, 2}
+    one = w.subset((w.subject == 1) & (w.session == 0))
+    counts = [max(2, round(n * 0.2)) for n in WINDOW_COUNTS]
+    # clips 3 and 4 (both negative, adjacent) share trial id 2; the others are exact
+    expected = {0: counts[0], 1: counts[1], 2: counts[2] + counts[3]}
+    expected.update({c: counts[c] for c in range(4, 15)})
+    assert {t: int((one.trial == t).sum()) for t in np.unique(one.trial)} == expected
+    # the band-major 310-vector becomes (62, 5): band b of channel c
+    with np.load(base(seed_root) / EEG_SUBDIR / "1_1.npz") as f:
+        bands = pickle.loads(f["train_data"].item())
+    np.testing.assert_allclose(one.eeg[3, 10, 2], bands["alpha"][3, 10], rtol=1e-6)
+
+
+def test_mat_eye_variant(tmp_path):
+    write_seed(
+        tmp_path,
+        subjects=[3],
+        sessions=[2],
+        window_fraction=0.1,
+        eye_format="mat",
+        progress=False,
+    )
+    w = load_seed(tmp_path)
+    assert set(w.subject) == {3} and set(w.session) == {1}
+
+
+def test_subject_without_eye_data_is_reported(copy_root):
+    (base(copy_root) / EYE_SUBDIR / "2_2").unlink()
+    with pytest.warns(UserWarning, match="no eye-tracking file for 2_2"):
+        w = load_seed(copy_root)
+    assert not ((w.subject == 2) & (w.session == 1)).any()
+
+
+@pytest.mark.parametrize(
+    "member, value, match",
+    [
+        (
+            "train_data",
+            pickle.dumps({"delta": np.zeros((3, 62))}),
+            r"\[train_data\]: expected keys",
+        ),
+        ("test_label", None, "member 'test_label' missing"),
+        ("train_data", np.zeros(3), "0-d bytes array"),
+    ],
+)
+def test_bad_eeg_npz(copy_root, member, value, match):
+    path = base(copy_root) / EEG_SUBDIR / "1_1.npz"
+    with np.load(path) as f:
+        members = {k: f[k] for k in f.files}
+    if value is None:
+        members.pop(member)
+    else:
+        members[member] = value
+    np.savez(path, **members)
+    with pytest.raises(DatasetFormatError, match=match):
+        load_seed(copy_root)
+
+
+def test_bad_eye_pickle(copy_root):
+    path = base(copy_root) / EYE_SUBDIR / "1_1"
+    eye = pickle.loads(path.read_bytes())
+    path.write_bytes(
+        pickle.dumps({**eye, "test_data_eye": eye["test_data_eye"][:, :31]})
+    )
+    with pytest.raises(DatasetFormatError, match=r"test_data_eye.*\(n_windows, 33\)"):
+        load_seed(copy_root)
+    path.write_bytes(pickle.dumps({"train_data_eye": eye["train_data_eye"]}))
+    with pytest.raises(DatasetFormatError, match="'test_data_eye' missing"):
+        load_seed(copy_root)
+
+
+def test_missing_layout(tmp_path):
+    with pytest.raises(DatasetFormatError, match="SEED_Multimodal/Chinese"):
+        load_seed(tmp_path)
