@@ -57,6 +57,9 @@ class SEEDRecord:
     eeg_path: Path
     eye_path: Path
 
+    def __str__(self) -> str:  # shown in TorchEEG's progress bars
+        return self.eeg_path.name
+
 
 def language_folder(root: str | Path, language: str = "Chinese") -> Path:
     """Find ``SEED_Multimodal/<language>`` from ``root`` (or root itself)."""

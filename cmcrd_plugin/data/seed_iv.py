@@ -18,6 +18,7 @@ with EEG windows by index within a trial; raw EEG is cut into the same
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,9 @@ class SEEDIVRecord:
     eeg_path: Path
     eye_path: Path
 
+    def __str__(self) -> str:  # shown in TorchEEG's progress bars
+        return f"session {self.session}/{self.eeg_path.name}"
+
 
 def _files_by_session(
     folder: Path, flat_ok: bool = False
@@ -125,6 +129,15 @@ def find_records(
             f"SEED-IV: no eye-feature file in {root / EYE_FEATURE_FOLDER} for "
             + ", ".join(missing)
         )
+    sessions = {r.session for r in records}
+    for subject in sorted({r.subject for r in records}):
+        absent = sessions - {r.session for r in records if r.subject == subject}
+        if absent:
+            warnings.warn(
+                f"SEED-IV at {root / eeg_folder}: subject {subject} has no files for "
+                f"sessions {sorted(absent)}; loading the sessions present",
+                stacklevel=2,
+            )
     return records
 
 

@@ -162,3 +162,10 @@ def test_unreadable_mat_and_bad_arguments(copy_root):
         load_seed_iv(copy_root, features=["de"])
     with pytest.raises(DatasetFormatError, match=r"subjects \[9\] not found"):
         load_seed_iv(copy_root, subjects=[9])
+
+
+def test_missing_session_is_reported(copy_root):
+    eeg_file(copy_root, session=2, subject=2).unlink()
+    with pytest.warns(UserWarning, match=r"subject 2 has no files for sessions \[2\]"):
+        w = load_seed_iv(copy_root)
+    assert set(w.session[w.subject == 2]) == {0}

@@ -154,3 +154,12 @@ def test_writer_is_atomic(tmp_path, monkeypatch):
         write_seed_v(tmp_path, subjects=[1], window_fraction=0.1, progress=False)
     leftovers = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert leftovers == []
+
+
+def test_label_table_must_match_the_trial_count(tmp_path):
+    labels = {k: np.full(3, float(SESSION_LABELS[k // 15][k % 15])) for k in range(44)}
+    write_raw(tmp_path, labels=labels)
+    with pytest.raises(
+        DatasetFormatError, match=r"\['label'\]: trial keys \[44\] missing"
+    ):
+        load_seed_v(tmp_path)

@@ -309,3 +309,29 @@ def test_seed_multimodal_dataset(tmp_path):
     with pytest.warns(UserWarning):
         assert len(ds) == len(load_seed(root))
     assert ds[0][0]["x"].shape == (62, 5) and ds[0][0]["eye"].shape == (33, 1)
+
+
+def test_torcheeg_head_record_protocol(seed_iv_root, tmp_path):
+    """GitHub HEAD calls read_record(record=...) then process_record(record=...)."""
+    ds = PairedSEEDIV(seed_iv_root, io_path=tmp_path / "c", **QUIET)
+    records = ds.set_records(records=PairedSEEDIV.find_records(seed_iv_root))
+    assert ds.read_record(records[0]) == {}
+    yielded = list(
+        PairedSEEDIV.process_record(
+            record=records[0],
+            reader=PairedSEEDIV.reader(seed_iv_root),
+            trials_per_session=24,
+        )
+    )
+    from_file = list(
+        PairedSEEDIV.process_record(
+            file=records[0],
+            reader=PairedSEEDIV.reader(seed_iv_root),
+            trials_per_session=24,
+        )
+    )
+    assert [y["key"] for y in yielded] == [y["key"] for y in from_file]
+    first = yielded[0]
+    assert (
+        set(first["eeg"]) == {"x", "eye"} and first["info"]["clip_id"] == first["key"]
+    )
