@@ -34,7 +34,7 @@ from .channels import BANDS, N_CHANNELS
 from .errors import DatasetFormatError
 from .paired import PairedWindows
 from .safe_pickle import safe_load_file, safe_loads
-from .validation import check_numeric_finite, common_window_count
+from .validation import check_numeric_finite, common_window_count, select_subjects
 
 EEG_SUBDIR = Path("02-EEG-DE-feature") / "eeg_used_4s"
 EYE_SUBDIR = Path("04-Eye-tracking-feature") / "eye_tracking_feature"
@@ -248,13 +248,5 @@ def load_seed(
     root: str | Path, subjects: Iterable[int] | None = None, language: str = "Chinese"
 ) -> PairedWindows:
     """Load the SEED multimodal release (EEG DE 4-s + eye) as :class:`PairedWindows`."""
-    records = find_records(root, language)
-    if subjects is not None:
-        wanted = {int(s) for s in subjects}
-        missing = wanted - {r.subject for r in records}
-        if missing:
-            raise DatasetFormatError(
-                f"SEED at {root}: subjects {sorted(missing)} not found"
-            )
-        records = [r for r in records if r.subject in wanted]
+    records = select_subjects(find_records(root, language), subjects, f"SEED at {root}")
     return PairedWindows.concatenate([load_seed_record(r) for r in records])

@@ -29,7 +29,7 @@ import scipy.io
 from .channels import N_CHANNELS
 from .errors import DatasetFormatError
 from .paired import PairedWindows
-from .validation import check_numeric_finite, common_window_count
+from .validation import check_numeric_finite, common_window_count, select_subjects
 
 EEG_FEATURE_FOLDER = "eeg_feature_smooth"
 EYE_FEATURE_FOLDER = "eye_feature_smooth"
@@ -169,19 +169,25 @@ def _trial_keys(
     return keys
 
 
+def _trial_array(content: dict, path: Path, key: str, shape: tuple) -> np.ndarray:
+    """``content[key]`` checked against ``shape`` (None = any length) and finiteness."""
+    x = np.asarray(content[key])
+    where = f"{path}[{key!r}]"
+    if x.ndim != len(shape) or any(
+        d is not None and d != n for d, n in zip(shape, x.shape, strict=True)
+    ):
+        expected = ", ".join("n" if d is None else str(d) for d in shape)
+        raise DatasetFormatError(f"{where}: expected shape ({expected}), got {x.shape}")
+    check_numeric_finite(x, where)
+    return x
+
+
 def _eye_trials(path: Path) -> dict[int, np.ndarray]:
     content = read_mat(path)
     keys = _trial_keys(content, path, re.compile(r"^eye_(\d+)$"), "keys eye_{t}")
     trials = {}
     for t, key in keys.items():
-        eye = np.asarray(content[key])
-        where = f"{path}[{key!r}]"
-        if eye.ndim != 2 or eye.shape[0] != EYE_DIM:
-            raise DatasetFormatError(
-                f"{where}: expected shape ({EYE_DIM}, n_windows), got {eye.shape}"
-            )
-        check_numeric_finite(eye, where)
-        trials[t] = eye.T
+        trials[t] = _trial_array(content, path, key, (EYE_DIM, None)).T
     return trials
 
 
@@ -247,13 +253,7 @@ def load_seed_iv_record(
         )
         trials = {}
         for t, key in keys.items():
-            x = np.asarray(content[key])
-            where = f"{record.eeg_path}[{key!r}]"
-            if x.ndim != 3 or x.shape[0] != N_CHANNELS or x.shape[2] != 5:
-                raise DatasetFormatError(
-                    f"{where}: expected shape (62, n_windows, 5), got {x.shape}"
-                )
-            check_numeric_finite(x, where)
+            x = _trial_array(content, record.eeg_path, key, (N_CHANNELS, None, 5))
             trials[t] = x.transpose(1, 0, 2)  # (W, 62, 5)
         per_feature.append(trials)
     eeg_trials = {
@@ -281,13 +281,7 @@ def load_seed_iv_raw_record(record: SEEDIVRecord) -> PairedWindows:
     keys = _trial_keys(content, record.eeg_path, _RAW_KEY_RE, "keys *_eeg{t}")
     eeg_trials = {}
     for t, key in keys.items():
-        x = np.asarray(content[key])
-        where = f"{record.eeg_path}[{key!r}]"
-        if x.ndim != 2 or x.shape[0] != N_CHANNELS:
-            raise DatasetFormatError(
-                f"{where}: expected shape (62, n_samples), got {x.shape}"
-            )
-        check_numeric_finite(x, where)
+        x = _trial_array(content, record.eeg_path, key, (N_CHANNELS, None))
         n_windows = x.shape[1] // WINDOW_SAMPLES
         cut = x[:, : n_windows * WINDOW_SAMPLES]
         eeg_trials[t] = cut.reshape(N_CHANNELS, n_windows, WINDOW_SAMPLES).transpose(
@@ -317,14 +311,7 @@ def load_seed_iv(
         Raw EEG windows (n, 62, 800) instead of features.
     """
     records = find_records(root, EEG_RAW_FOLDER if raw else EEG_FEATURE_FOLDER)
-    if subjects is not None:
-        wanted = {int(s) for s in subjects}
-        missing = wanted - {r.subject for r in records}
-        if missing:
-            raise DatasetFormatError(
-                f"SEED-IV at {root}: subjects {sorted(missing)} not found"
-            )
-        records = [r for r in records if r.subject in wanted]
+    records = select_subjects(records, subjects, f"SEED-IV at {root}")
     parts = [
         load_seed_iv_raw_record(r) if raw else load_seed_iv_record(r, features)
         for r in records

@@ -24,7 +24,7 @@ from .channels import N_BANDS, N_CHANNELS
 from .errors import DatasetFormatError
 from .paired import PairedWindows
 from .safe_pickle import safe_loads
-from .validation import check_numeric_finite, common_window_count
+from .validation import check_numeric_finite, common_window_count, select_subjects
 
 EEG_FOLDER = "EEG_DE_features"
 EYE_FOLDER = "Eye_movement_features"
@@ -191,13 +191,7 @@ def load_seed_v(
     PairedWindows
         EEG as (n, 62, 5), eye as (n, 33), labels 0..4, ids.
     """
-    available = seed_v_subjects(root)
-    wanted = available if subjects is None else [int(s) for s in subjects]
-    missing = sorted(set(wanted) - set(available))
-    if missing:
-        raise DatasetFormatError(
-            f"SEED-V at {root}: subjects {missing} not found (available: {available})"
-        )
-    if not wanted:
-        raise DatasetFormatError(f"SEED-V at {root}: no subject files found")
+    wanted = select_subjects(
+        seed_v_subjects(root), subjects, f"SEED-V at {root}", subject_of=int
+    )
     return PairedWindows.concatenate([load_seed_v_subject(root, s) for s in wanted])

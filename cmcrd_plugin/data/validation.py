@@ -27,3 +27,24 @@ def common_window_count(where: str, **counts: int) -> int:
         detail = ", ".join(f"{k} has {v}" for k, v in counts.items())
         warnings.warn(f"{where}: {detail} windows; using the first {n}", stacklevel=3)
     return n
+
+
+def select_subjects(records: list, subjects, where: str, subject_of=None) -> list:
+    """The records of the wanted subjects (all if ``subjects`` is None).
+
+    Raises :class:`DatasetFormatError` listing requested subjects that are not
+    there, or if nothing is left.
+    """
+    subject_of = subject_of or (lambda r: r.subject)
+    available = sorted({subject_of(r) for r in records})
+    if subjects is not None:
+        wanted = {int(s) for s in subjects}
+        missing = sorted(wanted - set(available))
+        if missing:
+            raise DatasetFormatError(
+                f"{where}: subjects {missing} not found (available: {available})"
+            )
+        records = [r for r in records if subject_of(r) in wanted]
+    if not records:
+        raise DatasetFormatError(f"{where}: no subject files found")
+    return records

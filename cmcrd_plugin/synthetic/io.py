@@ -25,3 +25,10 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def scaled_counts(counts, window_fraction: float, minimum: int = 2) -> list[int]:
+    """Window counts scaled by ``window_fraction`` (in (0, 1]), at least ``minimum``."""
+    if not 0 < window_fraction <= 1:
+        raise ValueError(f"window_fraction must be in (0, 1], got {window_fraction}")
+    return [max(minimum, round(n * window_fraction)) for n in counts]

@@ -31,7 +31,7 @@ from ..data.seed import (
     N_TRAIN_CLIPS,
     SUBJECTS_WITH_EYE,
 )
-from .io import write_atomic
+from .io import scaled_counts, write_atomic
 from .latent import LatentEmotionGenerator
 
 # SEED clips last about 4 minutes; the release does not list window counts,
@@ -77,8 +77,7 @@ def write_seed(
     """
     if eye_format not in ("pickle", "mat"):
         raise ValueError(f"eye_format must be 'pickle' or 'mat', got {eye_format!r}")
-    if not 0 < window_fraction <= 1:
-        raise ValueError(f"window_fraction must be in (0, 1], got {window_fraction}")
+    counts = scaled_counts(WINDOW_COUNTS, window_fraction)
     base = Path(root) / "SEED_Multimodal" / "Chinese"
     gen = LatentEmotionGenerator(N_CLASSES, EYE_DIM, seed=seed)
     jobs = [(s, sub) for sub in subjects for s in sessions]
@@ -93,7 +92,7 @@ def write_seed(
         sub = gen.subject(subject, 3)
         parts: dict[str, list] = {"train": [], "test": []}
         for clip, label in enumerate(CLIP_LABELS):
-            n = max(2, round(WINDOW_COUNTS[clip] * window_fraction))
+            n = counts[clip]
             de, eye = sub.trial(session - 1, label + 1, n)
             part = "train" if clip < N_TRAIN_CLIPS else "test"
             parts[part].append(

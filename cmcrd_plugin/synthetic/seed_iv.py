@@ -33,7 +33,7 @@ from ..data.seed_iv import (
     SFREQ,
     WINDOW_SAMPLES,
 )
-from .io import write_atomic
+from .io import scaled_counts, write_atomic
 from .latent import LatentEmotionGenerator
 
 SEED_IV_SUBJECTS = tuple(range(1, 16))
@@ -97,8 +97,7 @@ def write_seed_iv(
     progress : bool
         Show a progress bar.
     """
-    if not 0 < window_fraction <= 1:
-        raise ValueError(f"window_fraction must be in (0, 1], got {window_fraction}")
+    counts = [scaled_counts(c, window_fraction) for c in WINDOW_COUNTS]
     root = Path(root)
     gen = LatentEmotionGenerator(N_CLASSES, EYE_DIM, seed=seed)
     jobs = [(s, sub) for s in sessions for sub in subjects]
@@ -116,7 +115,7 @@ def write_seed_iv(
         rng = np.random.default_rng([seed, 3, subject, session])
         eeg_vars, eye_vars, raw_vars = {}, {}, {}
         for t in range(1, N_TRIALS + 1):
-            n = max(2, round(WINDOW_COUNTS[session - 1][t - 1] * window_fraction))
+            n = counts[session - 1][t - 1]
             label = SESSION_LABELS[session - 1][t - 1]
             de, eye = sub.trial(session - 1, label, n)
             de = de.reshape(n, N_CHANNELS, N_BANDS)

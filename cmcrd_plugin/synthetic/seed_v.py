@@ -30,7 +30,7 @@ from ..data.seed_v import (
     N_TRIALS,
     SESSION_LABELS,
 )
-from .io import write_atomic
+from .io import scaled_counts, write_atomic
 from .latent import LatentEmotionGenerator
 
 SEED_V_SUBJECTS = tuple(range(1, 17))
@@ -85,11 +85,9 @@ def write_seed_v(
     Path
         ``root``.
     """
-    if not 0 < window_fraction <= 1:
-        raise ValueError(f"window_fraction must be in (0, 1], got {window_fraction}")
     root = Path(root)
     gen = generator or LatentEmotionGenerator(N_CLASSES, SEED_V_EYE_DIM, seed=seed)
-    counts = [max(4, round(n * window_fraction)) for n in WINDOW_COUNTS]
+    counts = scaled_counts(WINDOW_COUNTS, window_fraction, minimum=4)
     subjects = list(subjects)
     for subject in tqdm(subjects, desc="synthetic SEED-V", disable=not progress):
         eeg_path = root / EEG_FOLDER / f"{subject}_123.npz"

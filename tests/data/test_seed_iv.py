@@ -110,7 +110,7 @@ def test_missing_folder(copy_root):
         (
             "eeg_feature_smooth",
             {"de_LDS3": np.zeros((62, 4))},
-            r"\['de_LDS3'\].*\(62, n_windows, 5\)",
+            r"\[.de_LDS3.\].*\(62, n, 5\)",
         ),
         (
             "eeg_feature_smooth",
@@ -120,7 +120,7 @@ def test_missing_folder(copy_root):
         (
             "eye_feature_smooth",
             {"eye_2": np.zeros((33, 5))},
-            r"\['eye_2'\].*\(31, n_windows\)",
+            r"\[.eye_2.\].*\(31, n\)",
         ),
         (
             "eye_feature_smooth",
