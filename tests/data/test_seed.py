@@ -105,3 +105,22 @@ def test_bad_eye_pickle(copy_root):
 def test_missing_layout(tmp_path):
     with pytest.raises(DatasetFormatError, match="SEED_Multimodal/Chinese"):
         load_seed(tmp_path)
+
+
+def test_seed_protocol_split_and_label_count_mismatch(seed_root, copy_root):
+    from cmcrd_plugin.data import seed_split
+
+    w = load_seed(seed_root)
+    s = seed_split(w)
+    assert set(w.trial[s.test]) == set(range(9, 15))
+    assert set(w.trial[s.train]) | set(w.trial[s.valid]) <= set(range(9))
+    assert set(w.label[s.valid]) == {0, 1, 2}
+    # a label vector shorter than the windows: warn, use the shorter
+    path = base(copy_root) / EEG_SUBDIR / "1_1.npz"
+    with np.load(path) as f:
+        members = {k: f[k] for k in f.files}
+    members["test_label"] = members["test_label"][:-2]
+    np.savez(path, **members)
+    with pytest.warns(UserWarning, match="1_1.npz test: EEG has .* label has"):
+        w2 = load_seed(copy_root, subjects=[1])
+    assert len(w2) == len(w.subset(w.subject == 1)) - 2

@@ -335,3 +335,32 @@ def test_torcheeg_head_record_protocol(seed_iv_root, tmp_path):
     assert (
         set(first["eeg"]) == {"x", "eye"} and first["info"]["clip_id"] == first["key"]
     )
+
+
+def test_raw_windows_train_a_temporal_braindecode_student(seed_iv_root, tmp_path):
+    from braindecode.models import ShallowFBCSPNet
+    from torch.utils.data import Subset
+
+    from cmcrd_plugin.models.mlp import CMCRDMLP
+    from cmcrd_plugin.training import CMCRDClassifier
+
+    raw = PairedSEEDIVRaw(seed_iv_root, io_path=tmp_path / "raw", **QUIET)
+    teacher = CMCRDMLP(n_outputs=4, n_chans=31, n_times=1, hidden_size=16).eval()
+    subset = Subset(raw, list(range(0, len(raw), 4)))
+    net = CMCRDClassifier(
+        ShallowFBCSPNet,
+        teacher=teacher,
+        module__n_outputs=4,
+        max_epochs=1,
+        batch_size=32,
+        verbose=0,
+        train_split=None,
+        optimizer=torch.optim.AdamW,
+        distiller__n_negatives=16,
+    ).fit(subset, None)
+    # ShallowFBCSPNet's head is not a Linear layer: the feature size came from a
+    # dry run, and the banks hold one row per training window
+    assert net.distiller_.n_data == len(subset)
+    assert net.module_.n_times == 800 and net.module_.n_chans == 62
+    x = np.stack([raw[i][0]["x"] for i in range(3)]).astype(np.float32)
+    assert net.predict(x).shape == (3,)
