@@ -26,7 +26,9 @@ class ClassAwareSampler:
         self.pool = len(labels) - count  # other-class windows per class
         # row c: the indices of windows not of class c (padded to equal length)
         width = int(self.pool.max()) if n_classes else 0
-        self.table = torch.zeros(n_classes, max(width, 1), dtype=torch.long)
+        self.table = torch.zeros(
+            n_classes, max(width, 1), dtype=torch.long, device=labels.device
+        )
         for c in range(n_classes):  # once per class, at set-up
             others = torch.nonzero(labels != c).squeeze(1)
             self.table[c, : len(others)] = others
