@@ -17,6 +17,7 @@ from ..losses.kd import kd_loss
 from ..losses.mcc import MCCLoss
 from ..models.features import forward_with_features, head_of
 from .loss_parts import loss_part_scorers
+from .shapes import features_as_channels
 
 
 def resolve_distiller(distiller: str | type) -> type[Distiller]:
@@ -159,8 +160,13 @@ class CMCRDClassifier(EEGClassifier):
     def _uses_teacher(self) -> bool:
         return resolve_distiller(self.distiller).needs_teacher or self.kd_weight > 0
 
+    def get_dataset(self, X, y=None):
+        """As ``EEGClassifier``'s; 2-D arrays (feature vectors) become (n, d, 1)."""
+        return super().get_dataset(features_as_channels(X), y)
+
     def _set_signal_args(self, X, y, classes):
         # braindecode infers n_chans/n_times from the student input only
+        X = features_as_channels(X)
         if isinstance(X, Mapping):
             X = X["x"]
         elif is_dataset(X) and len(X) and isinstance(X[0][0], Mapping):

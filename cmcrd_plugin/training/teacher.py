@@ -10,6 +10,7 @@ from torch import nn
 
 from ..losses.mcc import MCCLoss
 from .loss_parts import loss_part_scorers
+from .shapes import features_as_channels
 
 
 class TeacherClassifier(EEGClassifier):
@@ -62,6 +63,13 @@ class TeacherClassifier(EEGClassifier):
             self.unlabeled_batches_ = UnlabeledBatches(
                 self.mcc_unlabeled, self.batch_size
             )
+
+    def get_dataset(self, X, y=None):
+        """As ``EEGClassifier``'s; 2-D arrays (feature vectors) become (n, d, 1)."""
+        return super().get_dataset(features_as_channels(X), y)
+
+    def _set_signal_args(self, X, y, classes):
+        return super()._set_signal_args(features_as_channels(X), y, classes)
 
     @property
     def _default_callbacks(self):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .shapes import features_as_channels
+
 
 class UnlabeledBatches:
     """Endless random batches from an array of inputs (no Python loop per sample).
@@ -22,7 +24,10 @@ class UnlabeledBatches:
     """
 
     def __init__(self, X, batch_size: int, seed: int | None = None) -> None:
-        self.X = torch.as_tensor(np.asarray(X), dtype=torch.float32)
+        # feature matrices (n, d) become (n, d, 1), as in the trainers' inputs
+        self.X = torch.as_tensor(
+            features_as_channels(np.asarray(X)), dtype=torch.float32
+        )
         if len(self.X) == 0:
             raise ValueError("unlabelled data for MCC is empty")
         self.batch_size = batch_size

@@ -62,3 +62,29 @@ def test_mcc_on_unlabelled_batches(tiny_paired):
     net.module_.forward = spy
     net.partial_fit(eye, y)
     assert 32 in seen and len(seen) >= 2 * (200 // 32)  # labelled + unlabelled forwards
+
+
+def test_plain_feature_matrices_are_read_as_channels(tiny_paired):
+    from cmcrd_plugin.models.dgcnn import SEEDDGCNN
+    from cmcrd_plugin.training import CMCRDClassifier
+
+    fast = {k: v for k, v in FAST.items() if k != "module__hidden_size"}
+    eye2d = tiny_paired["eye"][:200, :, 0]  # (n, 33): no trailing axis
+    eeg, y = tiny_paired["eeg"][:200], tiny_paired["y"][:200]
+    teacher = TeacherClassifier(SEEDDGCNN, **fast).fit(eye2d, y)
+    assert teacher.module_.n_chans == 33 and teacher.module_.n_times == 1
+    assert teacher.predict(eye2d).shape == y.shape
+    # the same 2-D eye matrix as the teacher input, and as a student input
+    net = CMCRDClassifier(
+        SEEDDGCNN, teacher=teacher.module_, distiller__n_negatives=32, **fast
+    ).fit({"x": eeg, "eye": eye2d}, y)
+    assert net.predict(eeg).shape == y.shape
+    eye_student = CMCRDClassifier(
+        SEEDDGCNN,
+        teacher=net.module_,
+        teacher_key="eeg",
+        distiller__n_negatives=32,
+        **fast,
+    ).fit({"x": eye2d, "eeg": eeg}, y)
+    assert eye_student.module_.n_chans == 33
+    assert eye_student.predict(eye2d).shape == y.shape

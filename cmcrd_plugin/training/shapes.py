@@ -1,0 +1,29 @@
+"""Feature vectors as braindecode inputs: (n, d) becomes (n, d, 1).
+
+braindecode reads ``n_chans, n_times`` from the last two axes of the input,
+so a plain feature matrix (n_windows, n_features), such as eye-movement
+vectors, would be read as ``n_chans = n_windows``. The trainers here give 2-D
+arrays (and 2-D members of dict inputs) a trailing axis of length 1, so eye
+vectors work as ``n_chans = n_features, n_times = 1`` whichever way they
+come.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import torch
+
+
+def _column(x):
+    if isinstance(x, np.ndarray | torch.Tensor) and x.ndim == 2:
+        return x[:, :, None]
+    return x
+
+
+def features_as_channels(X):
+    """``X`` with every 2-D array (or 2-D dict member) given a trailing axis."""
+    if isinstance(X, Mapping):
+        return type(X)(**{k: _column(v) for k, v in X.items()})
+    return _column(X)
