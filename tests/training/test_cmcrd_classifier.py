@@ -25,17 +25,6 @@ FAST = dict(
 
 
 @pytest.fixture(scope="module")
-def data(tiny_paired):
-    tr = tiny_paired["split"].train
-    return {
-        "X": SliceDict(x=tiny_paired["eeg"][tr], eye=tiny_paired["eye"][tr]),
-        "eeg": tiny_paired["eeg"][tr],
-        "eye": tiny_paired["eye"][tr],
-        "y": tiny_paired["y"][tr],
-    }
-
-
-@pytest.fixture(scope="module")
 def teacher(data):
     torch.manual_seed(0)
     net = TeacherClassifier(CMCRDMLP, **FAST).fit(data["eye"], data["y"])

@@ -22,9 +22,9 @@ FAST = dict(
 
 
 @pytest.fixture(scope="module")
-def data(tiny_paired):
-    tr = tiny_paired["split"].train
-    eeg, eye, y = tiny_paired["eeg"][tr], tiny_paired["eye"][tr], tiny_paired["y"][tr]
+def zoo(data):
+    """The training data plus an eye teacher and an EEG teacher."""
+    eeg, eye, y = data["eeg"], data["eye"], data["y"]
     torch.manual_seed(0)
     eye_teacher = TeacherClassifier(CMCRDMLP, **FAST).fit(eye, y).module_
     eeg_teacher = TeacherClassifier(CMCRDMLP, **FAST).fit(eeg, y).module_
@@ -33,35 +33,35 @@ def data(tiny_paired):
 
 @pytest.mark.parametrize("direction", ["eye->eeg", "eeg->eye"])
 @pytest.mark.parametrize("name", DISTILLERS)
-def test_every_distiller_trains_in_both_directions(data, name, direction):
+def test_every_distiller_trains_in_both_directions(zoo, name, direction):
     if direction == "eye->eeg":
-        X = SliceDict(x=data["eeg"], eye=data["eye"])
+        X = SliceDict(x=zoo["eeg"], eye=zoo["eye"])
         net = CMCRDClassifier(
-            CMCRDMLP, teacher=data["eye_teacher"], distiller=name, **FAST
+            CMCRDMLP, teacher=zoo["eye_teacher"], distiller=name, **FAST
         )
-        test_input = data["eeg"]
+        test_input = zoo["eeg"]
     else:
-        X = SliceDict(x=data["eye"], eeg=data["eeg"])
+        X = SliceDict(x=zoo["eye"], eeg=zoo["eeg"])
         net = CMCRDClassifier(
             CMCRDMLP,
-            teacher=data["eeg_teacher"],
+            teacher=zoo["eeg_teacher"],
             teacher_key="eeg",
             distiller=name,
             **FAST,
         )
-        test_input = data["eye"]
+        test_input = zoo["eye"]
     if name in ("cmcrd", "crd"):
         net.set_params(distiller__n_negatives=64)
-    net.fit(X, data["y"])
+    net.fit(X, zoo["y"])
     batch = net.history[-1, "batches", 0]
     weight = net.distill_weight
     expected = batch["ce_loss"] + weight * batch["distill_loss"]
     assert batch["train_loss"] == pytest.approx(expected, rel=1e-4, abs=1e-6)
     assert np.isfinite(batch["distill_loss"])
-    assert net.predict(test_input).shape == data["y"].shape
+    assert net.predict(test_input).shape == zoo["y"].shape
 
 
-def test_default_weights_follow_the_authors(data):
+def test_default_weights_follow_the_authors(zoo):
     weights = {
         name: CMCRDClassifier(CMCRDMLP, distiller=name).distill_weight
         for name in DISTILLERS
@@ -80,42 +80,40 @@ def test_default_weights_follow_the_authors(data):
     assert CMCRDClassifier(CMCRDMLP, distiller="kd", beta=3.0).distill_weight == 3.0
 
 
-def test_rkd_parts_are_recorded(data):
-    X = SliceDict(x=data["eeg"], eye=data["eye"])
-    net = CMCRDClassifier(
-        CMCRDMLP, teacher=data["eye_teacher"], distiller="rkd", **FAST
-    )
-    batch = net.fit(X, data["y"]).history[-1, "batches", 0]
+def test_rkd_parts_are_recorded(zoo):
+    X = SliceDict(x=zoo["eeg"], eye=zoo["eye"])
+    net = CMCRDClassifier(CMCRDMLP, teacher=zoo["eye_teacher"], distiller="rkd", **FAST)
+    batch = net.fit(X, zoo["y"]).history[-1, "batches", 0]
     assert batch["distill_loss"] == pytest.approx(
         25 * batch["distill_distance"] + 50 * batch["distill_angle"], rel=1e-5
     )
 
 
-def test_none_needs_no_teacher_but_others_do(data):
+def test_none_needs_no_teacher_but_others_do(zoo):
     net = CMCRDClassifier(CMCRDMLP, distiller="none", **FAST)
-    net.fit(SliceDict(x=data["eeg"]), data["y"])
+    net.fit(SliceDict(x=zoo["eeg"]), zoo["y"])
     assert net.teacher_ is None
     with pytest.raises(ValueError, match="needs teacher="):
         CMCRDClassifier(CMCRDMLP, distiller="kd", **FAST).fit(
-            SliceDict(x=data["eeg"], eye=data["eye"]), data["y"]
+            SliceDict(x=zoo["eeg"], eye=zoo["eye"]), zoo["y"]
         )
     with pytest.raises(TypeError, match="not a cmcrd_plugin.losses.base.Distiller"):
         CMCRDClassifier(
-            CMCRDMLP, distiller="mcc", teacher=data["eye_teacher"], **FAST
-        ).fit(SliceDict(x=data["eeg"], eye=data["eye"]), data["y"])
+            CMCRDMLP, distiller="mcc", teacher=zoo["eye_teacher"], **FAST
+        ).fit(SliceDict(x=zoo["eeg"], eye=zoo["eye"]), zoo["y"])
 
 
-def test_kd_on_top_of_another_distiller_and_student_mcc(data):
-    X = SliceDict(x=data["eeg"], eye=data["eye"])
+def test_kd_on_top_of_another_distiller_and_student_mcc(zoo):
+    X = SliceDict(x=zoo["eeg"], eye=zoo["eye"])
     net = CMCRDClassifier(
         CMCRDMLP,
-        teacher=data["eye_teacher"],
+        teacher=zoo["eye_teacher"],
         distiller="sp",
         kd_weight=2.0,
         mcc_weight=0.5,
-        mcc_unlabeled=data["eeg"][:50],
+        mcc_unlabeled=zoo["eeg"][:50],
         **FAST,
-    ).fit(X, data["y"])
+    ).fit(X, zoo["y"])
     b = net.history[-1, "batches", 0]
     expected = (
         b["ce_loss"] + 100 * b["distill_loss"] + 2 * b["kd_loss"] + 0.5 * b["mcc_loss"]
@@ -123,18 +121,18 @@ def test_kd_on_top_of_another_distiller_and_student_mcc(data):
     assert b["train_loss"] == pytest.approx(expected, rel=1e-4)
     with pytest.raises(ValueError, match="mcc_unlabeled"):
         CMCRDClassifier(
-            CMCRDMLP, teacher=data["eye_teacher"], mcc_weight=1.0, **FAST
-        ).fit(X, data["y"])
+            CMCRDMLP, teacher=zoo["eye_teacher"], mcc_weight=1.0, **FAST
+        ).fit(X, zoo["y"])
 
 
-def test_checkpoint_resume_restores_banks_and_constants(data, tmp_path):
-    X = SliceDict(x=data["eeg"], eye=data["eye"])
-    params = dict(teacher=data["eye_teacher"], distiller__n_negatives=64, **FAST)
+def test_checkpoint_resume_restores_banks_and_constants(zoo, tmp_path):
+    X = SliceDict(x=zoo["eeg"], eye=zoo["eye"])
+    params = dict(teacher=zoo["eye_teacher"], distiller__n_negatives=64, **FAST)
     checkpoint = Checkpoint(
         dirname=str(tmp_path), monitor=None, f_distiller="distiller.pt"
     )
     net = CMCRDClassifier(CMCRDMLP, callbacks=[("ckpt", checkpoint)], **params)
-    net.fit(X, data["y"])
+    net.fit(X, zoo["y"])
     assert (tmp_path / "distiller.pt").exists()
     saved = {k: v.clone() for k, v in net.distiller_.state_dict().items()}
 
@@ -150,7 +148,7 @@ def test_checkpoint_resume_restores_banks_and_constants(data, tmp_path):
         callbacks=[("load", LoadInitState(checkpoint)), ("spy", Spy())],
         **params,
     )
-    resumed.fit(X, data["y"])
+    resumed.fit(X, zoo["y"])
     assert seen.keys() == saved.keys()
     for name, value in saved.items():  # banks, labels, constants, heads restored
         torch.testing.assert_close(seen[name], value)

@@ -8,7 +8,6 @@ import pytest
 import torch
 from sklearn.base import clone
 from skorch.callbacks import Checkpoint, LoadInitState
-from skorch.helper import SliceDict
 
 import cmcrd_plugin
 from cmcrd_plugin.models.mlp import CMCRDMLP
@@ -88,11 +87,9 @@ FAST = dict(
 
 
 def test_third_party_distiller_by_name_clone_pickle_and_resume(
-    centre_plugin, tiny_paired, tmp_path
+    centre_plugin, data, tmp_path
 ):
-    tr = tiny_paired["split"].train
-    X = SliceDict(x=tiny_paired["eeg"][tr], eye=tiny_paired["eye"][tr])
-    y = tiny_paired["y"][tr]
+    X, y = data["X"], data["y"]
     teacher = TeacherClassifier(CMCRDMLP, **FAST).fit(X["eye"], y).module_
     assert cmcrd_plugin.get_registry().component("loss", "centre").distribution == (
         "centre-distiller"
