@@ -43,7 +43,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         max_epochs=args.epochs,
         window_fraction=args.window_fraction,
         seed=args.seed,
+        train_seeds=tuple(args.train_seeds or ()),
         cache_dir=args.cache_dir,
+        output=args.output,
         progress=not args.no_progress,
         device=args.device,
     )
@@ -98,7 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--window-fraction", type=float, default=1.0)
-    p.add_argument("--seed", type=int, default=2022)
+    p.add_argument("--seed", type=int, default=2022, help="seed of the synthetic data")
+    p.add_argument(
+        "--train-seeds",
+        type=int,
+        nargs="+",
+        default=None,
+        help="seeds of model training (default: --seed), e.g. 2022 2023 2024",
+    )
+    p.add_argument("--output", type=Path, default=None, help="write tidy rows as CSV")
     p.add_argument("--cache-dir", type=Path, default=None)
     p.add_argument("--device", default="cpu")
     p.add_argument("--no-progress", action="store_true")

@@ -20,3 +20,37 @@ def test_tiny_demo_runs_the_protocol_and_says_data_are_synthetic(tmp_path, capsy
         assert name in report
     assert "+-" in report and "CMCRD student - EEG-only" in report
     assert list(tmp_path.glob("synthetic_seed_v-*/EEG_DE_features/1_123.npz"))
+
+
+@pytest.mark.filterwarnings("ignore:n_negatives=1000 exceeds:UserWarning")
+def test_training_seeds_and_tidy_rows(tmp_path, capsys):
+    import csv
+
+    from cmcrd_plugin.cli import main as cli
+
+    out = tmp_path / "rows.csv"
+    cli(
+        [
+            "demo",
+            "--subjects",
+            "2",
+            "--epochs",
+            "1",
+            "--window-fraction",
+            "0.15",
+            "--train-seeds",
+            "1",
+            "2",
+            "--cache-dir",
+            str(tmp_path),
+            "--output",
+            str(out),
+            "--no-progress",
+        ]
+    )
+    report = capsys.readouterr().out
+    assert "training seeds [1, 2]" in report
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 3 * 2 * 3  # folds x seeds x pipelines
+    assert {r["seed"] for r in rows} == {"1", "2"}
+    assert {r["data"] for r in rows} == {"synthetic SEED-V"}
