@@ -17,7 +17,8 @@ from ..losses.kd import kd_loss
 from ..losses.mcc import MCCLoss
 from ..models.features import forward_with_features, head_of
 from .loss_parts import loss_part_scorers
-from .shapes import features_as_channels
+from .shapes import FeatureMatrixInputs
+from .unlabeled import unlabeled_batches
 
 
 def resolve_distiller(distiller: str | type) -> type[Distiller]:
@@ -40,7 +41,7 @@ def _static_feature_size(model: nn.Module, layer: str) -> int | None:
     return head.in_features if isinstance(head, nn.Linear) else None
 
 
-class CMCRDClassifier(EEGClassifier):
+class CMCRDClassifier(FeatureMatrixInputs, EEGClassifier):
     """A braindecode ``EEGClassifier`` that distils a frozen teacher into the model.
 
     Replace ``EEGClassifier`` by ``CMCRDClassifier`` in a braindecode script and
@@ -160,13 +161,8 @@ class CMCRDClassifier(EEGClassifier):
     def _uses_teacher(self) -> bool:
         return resolve_distiller(self.distiller).needs_teacher or self.kd_weight > 0
 
-    def get_dataset(self, X, y=None):
-        """As ``EEGClassifier``'s; 2-D arrays (feature vectors) become (n, d, 1)."""
-        return super().get_dataset(features_as_channels(X), y)
-
     def _set_signal_args(self, X, y, classes):
         # braindecode infers n_chans/n_times from the student input only
-        X = features_as_channels(X)
         if isinstance(X, Mapping):
             X = X["x"]
         elif is_dataset(X) and len(X) and isinstance(X[0][0], Mapping):
@@ -275,15 +271,10 @@ class CMCRDClassifier(EEGClassifier):
         if self._distiller_built_for_ != sizes:
             self._build_distiller(sizes)
             self._initialize_optimizer()  # the distiller's heads are trainable
-        self.unlabeled_batches_ = None
-        if self.mcc_weight > 0:
-            if self.mcc_unlabeled is None:
-                raise ValueError("mcc_weight > 0 needs mcc_unlabeled (student inputs)")
-            from .unlabeled import UnlabeledBatches
-
-            self.unlabeled_batches_ = UnlabeledBatches(
-                self.mcc_unlabeled, self.batch_size
-            )
+        if self.mcc_weight > 0 and self.mcc_unlabeled is None:
+            raise ValueError("mcc_weight > 0 needs mcc_unlabeled (student inputs)")
+        unlabeled = self.mcc_unlabeled if self.mcc_weight > 0 else None
+        self.unlabeled_batches_ = unlabeled_batches(unlabeled, self.batch_size)
 
     def get_split_datasets(self, X, y=None, **fit_params):
         from .datasets import IndexedDataset, dataset_labels

@@ -27,3 +27,18 @@ def features_as_channels(X):
     if isinstance(X, Mapping):
         return type(X)(**{k: _column(v) for k, v in X.items()})
     return _column(X)
+
+
+class FeatureMatrixInputs:
+    """Mixin for braindecode estimators: 2-D inputs are read as (n, d, 1).
+
+    Applied to the data the estimator wraps (``get_dataset``) and to the data
+    braindecode infers ``n_chans``/``n_times`` from (``_set_signal_args``).
+    """
+
+    def get_dataset(self, X, y=None):
+        """As ``EEGClassifier``'s; 2-D arrays (feature vectors) become (n, d, 1)."""
+        return super().get_dataset(features_as_channels(X), y)
+
+    def _set_signal_args(self, X, y, classes):
+        return super()._set_signal_args(features_as_channels(X), y, classes)

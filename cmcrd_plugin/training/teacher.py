@@ -10,10 +10,11 @@ from torch import nn
 
 from ..losses.mcc import MCCLoss
 from .loss_parts import loss_part_scorers
-from .shapes import features_as_channels
+from .shapes import FeatureMatrixInputs
+from .unlabeled import unlabeled_batches
 
 
-class TeacherClassifier(EEGClassifier):
+class TeacherClassifier(FeatureMatrixInputs, EEGClassifier):
     """``EEGClassifier`` trained with cross-entropy + ``lambda_mcc`` * MCC.
 
     The teacher of CMCRD (an eye-movement model by default, or an EEG model
@@ -56,20 +57,7 @@ class TeacherClassifier(EEGClassifier):
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         super().on_train_begin(net, X=X, y=y, **kwargs)
-        self.unlabeled_batches_ = None
-        if self.mcc_unlabeled is not None:
-            from .unlabeled import UnlabeledBatches
-
-            self.unlabeled_batches_ = UnlabeledBatches(
-                self.mcc_unlabeled, self.batch_size
-            )
-
-    def get_dataset(self, X, y=None):
-        """As ``EEGClassifier``'s; 2-D arrays (feature vectors) become (n, d, 1)."""
-        return super().get_dataset(features_as_channels(X), y)
-
-    def _set_signal_args(self, X, y, classes):
-        return super()._set_signal_args(features_as_channels(X), y, classes)
+        self.unlabeled_batches_ = unlabeled_batches(self.mcc_unlabeled, self.batch_size)
 
     @property
     def _default_callbacks(self):

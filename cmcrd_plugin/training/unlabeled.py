@@ -45,3 +45,8 @@ class UnlabeledBatches:
         rows = self._order[self._pos : self._pos + self.batch_size]
         self._pos += len(rows)
         return self.X[rows].to(device)
+
+
+def unlabeled_batches(X, batch_size: int) -> UnlabeledBatches | None:
+    """:class:`UnlabeledBatches` over ``X``, or None when ``X`` is None."""
+    return None if X is None else UnlabeledBatches(X, batch_size)
