@@ -10,13 +10,14 @@ the test trials. Prints mean +- std over subjects.
 
 from __future__ import annotations
 
-import os
 import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from ..cache_dir import default_cache_dir
 
 SYNTHETIC_NOTICE = (
     "DATA ARE SYNTHETIC: files written by cmcrd_plugin.synthetic in the real SEED-V "
@@ -51,12 +52,6 @@ class DemoConfig:
     output: Path | None = None
     progress: bool = True
     device: str = "cpu"
-
-
-def default_cache_dir() -> Path:
-    """``$CMCRD_CACHE`` or ``~/.cache/cmcrd_plugin``."""
-    env = os.environ.get("CMCRD_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "cmcrd_plugin"
 
 
 def _estimator_kwargs(cfg: DemoConfig, valid_set) -> dict:

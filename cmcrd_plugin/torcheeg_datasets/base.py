@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 from torcheeg.datasets.module.base_dataset import BaseDataset
 
-from ..data.errors import DatasetFormatError
+from ..cache_dir import default_cache_dir
 from ..data.paired import PairedWindows
 from ..data.safe_pickle import safe_loads
 from .cache import (
@@ -60,8 +60,6 @@ def resolve_io_mode(io_mode: str) -> str:
 
 def default_io_path(name: str, digest: str) -> Path:
     """``$CMCRD_CACHE/torcheeg/<name>-<digest>`` (default ``~/.cache/cmcrd_plugin``)."""
-    from ..experiments.demo import default_cache_dir
-
     return default_cache_dir() / "torcheeg" / f"{name}-{digest[:16]}"
 
 
@@ -290,10 +288,3 @@ class PairedEEGEyeDataset(BaseDataset):
     @property
     def repr_body(self) -> dict:
         return {"root_path": self.root_path, **self.reader_kwargs, **super().repr_body}
-
-
-def check_records(records: list, where: Path) -> list:
-    """Raise DatasetFormatError if no record was found under ``where``."""
-    if not records:
-        raise DatasetFormatError(f"no records found under {where}")
-    return records

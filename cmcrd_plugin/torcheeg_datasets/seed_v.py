@@ -6,7 +6,8 @@ from functools import partial
 from pathlib import Path
 
 from ..data import seed_v
-from .base import PairedEEGEyeDataset, check_records
+from ..data.validation import select_subjects
+from .base import PairedEEGEyeDataset
 
 
 class PairedSEEDV(PairedEEGEyeDataset):
@@ -22,7 +23,12 @@ class PairedSEEDV(PairedEEGEyeDataset):
 
     @classmethod
     def find_records(cls, root_path: Path) -> list:
-        return check_records(seed_v.seed_v_subjects(root_path), root_path)
+        return select_subjects(
+            seed_v.seed_v_subjects(root_path),
+            None,
+            f"SEED-V at {root_path}",
+            subject_of=int,
+        )
 
     @classmethod
     def source_files(cls, root_path: Path, records) -> list[Path]:

@@ -364,3 +364,15 @@ def test_raw_windows_train_a_temporal_braindecode_student(seed_iv_root, tmp_path
     assert net.module_.n_times == 800 and net.module_.n_chans == 62
     x = np.stack([raw[i][0]["x"] for i in range(3)]).astype(np.float32)
     assert net.predict(x).shape == (3,)
+
+
+def test_seed_v_root_without_subject_files(tmp_path):
+    from cmcrd_plugin.data import DatasetFormatError
+
+    for folder in ("EEG_DE_features", "Eye_movement_features"):
+        (tmp_path / "SEED-V" / folder).mkdir(parents=True)
+    with pytest.raises(
+        DatasetFormatError, match="SEED-V at .*: no subject files found"
+    ):
+        PairedSEEDV(tmp_path / "SEED-V", io_path=tmp_path / "cache", **QUIET)
+    assert not (tmp_path / "cache").exists()
