@@ -1,11 +1,16 @@
-"""Atomic file writing: a file appears complete or not at all."""
+"""File writing for the synthetic writers: atomic, in the formats the real
+releases use (npz, MATLAB v5, bare pickle)."""
 
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+import numpy as np
+import scipy.io
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -32,3 +37,20 @@ def scaled_counts(counts, window_fraction: float, minimum: int = 2) -> list[int]
     if not 0 < window_fraction <= 1:
         raise ValueError(f"window_fraction must be in (0, 1], got {window_fraction}")
     return [max(minimum, round(n * window_fraction)) for n in counts]
+
+
+def write_npz(path: Path, **members) -> None:
+    """``np.savez`` of ``members`` to ``path`` (bytes members become 0-d arrays)."""
+    with open(path, "wb") as f:
+        np.savez(f, **members)
+
+
+def write_mat(path: Path, variables: dict) -> None:
+    """A MATLAB v5 file holding ``variables``."""
+    with open(path, "wb") as f:
+        scipy.io.savemat(f, variables)
+
+
+def write_pickle(path: Path, obj) -> None:
+    """A bare pickle of ``obj`` (as the SEED eye-tracking files are)."""
+    path.write_bytes(pickle.dumps(obj))

@@ -18,7 +18,6 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-import scipy.io
 from tqdm.auto import tqdm
 
 from ..data.channels import BANDS, N_BANDS, N_CHANNELS
@@ -31,7 +30,7 @@ from ..data.seed import (
     N_TRAIN_CLIPS,
     SUBJECTS_WITH_EYE,
 )
-from .io import scaled_counts, write_atomic
+from .io import scaled_counts, write_atomic, write_mat, write_npz, write_pickle
 from .latent import LatentEmotionGenerator
 
 # SEED clips last about 4 minutes; the release does not list window counts,
@@ -39,20 +38,6 @@ from .latent import LatentEmotionGenerator
 WINDOW_COUNTS: tuple[int, ...] = tuple(
     int(n) for n in np.random.default_rng(20180412).integers(45, 67, len(CLIP_LABELS))
 )
-
-
-def _write_npz(path: Path, **members) -> None:
-    with open(path, "wb") as f:
-        np.savez(f, **members)
-
-
-def _write_pickle(path: Path, obj) -> None:
-    path.write_bytes(pickle.dumps(obj))
-
-
-def _write_mat(path: Path, fields: dict) -> None:
-    with open(path, "wb") as f:
-        scipy.io.savemat(f, {"cell": fields})
 
 
 def write_seed(
@@ -107,12 +92,9 @@ def write_seed(
                 float
             )
             eye_fields[f"{part}_data_eye"] = np.concatenate([c[1] for c in chunks])
-        write_atomic(eeg_path, partial(_write_npz, **members))
-        writer = _write_pickle if eye_format == "pickle" else _write_mat
-        write_atomic(
-            eye_path,
-            partial(writer, obj=eye_fields)
-            if eye_format == "pickle"
-            else partial(writer, fields=eye_fields),
-        )
+        write_atomic(eeg_path, partial(write_npz, **members))
+        if eye_format == "pickle":
+            write_atomic(eye_path, partial(write_pickle, obj=eye_fields))
+        else:
+            write_atomic(eye_path, partial(write_mat, variables={"cell": eye_fields}))
     return Path(root)

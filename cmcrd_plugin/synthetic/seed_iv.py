@@ -17,7 +17,6 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-import scipy.io
 from tqdm.auto import tqdm
 
 from ..data.channels import N_BANDS, N_CHANNELS
@@ -33,7 +32,7 @@ from ..data.seed_iv import (
     SFREQ,
     WINDOW_SAMPLES,
 )
-from .io import scaled_counts, write_atomic
+from .io import scaled_counts, write_atomic, write_mat
 from .latent import LatentEmotionGenerator
 
 SEED_IV_SUBJECTS = tuple(range(1, 16))
@@ -133,10 +132,5 @@ def write_seed_iv(
                 raw_vars[f"{_INITIALS[subject - 1]}_eeg{t}"] = _raw_from_de(de, rng)
         contents = {"eeg": eeg_vars, "eye": eye_vars, "raw": raw_vars}
         for kind, path in paths.items():
-            write_atomic(path, partial(_savemat, mdict=contents[kind]))
+            write_atomic(path, partial(write_mat, variables=contents[kind]))
     return root
-
-
-def _savemat(path: Path, mdict: dict) -> None:
-    with open(path, "wb") as f:
-        scipy.io.savemat(f, mdict)

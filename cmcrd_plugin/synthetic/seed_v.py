@@ -30,7 +30,7 @@ from ..data.seed_v import (
     N_TRIALS,
     SESSION_LABELS,
 )
-from .io import scaled_counts, write_atomic
+from .io import scaled_counts, write_atomic, write_npz
 from .latent import LatentEmotionGenerator
 
 SEED_V_SUBJECTS = tuple(range(1, 17))
@@ -43,11 +43,6 @@ WINDOW_COUNTS: tuple[int, ...] = tuple(
     int(n)
     for n in np.random.default_rng(20250412).integers(30, 61, N_SESSIONS * N_TRIALS)
 )
-
-
-def _savez_pickled(path: Path, data: dict, label: dict) -> None:
-    with open(path, "wb") as f:
-        np.savez(f, data=pickle.dumps(data), label=pickle.dumps(label))
 
 
 def write_seed_v(
@@ -101,6 +96,9 @@ def write_seed_v(
             label = SESSION_LABELS[session][trial]
             eeg[key], eye[key] = sub.trial(session, label, n)
             labels[key] = np.full(n, float(label))
-        write_atomic(eeg_path, partial(_savez_pickled, data=eeg, label=labels))
-        write_atomic(eye_path, partial(_savez_pickled, data=eye, label=labels))
+        label_pickle = pickle.dumps(labels)
+        for path, data in ((eeg_path, eeg), (eye_path, eye)):
+            write_atomic(
+                path, partial(write_npz, data=pickle.dumps(data), label=label_pickle)
+            )
     return root
