@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from functools import partial
 from typing import Literal
 
 import torch
@@ -15,11 +16,33 @@ from torch.nn import functional as F
 
 from .base import Distiller
 from .entropy import confidence_weights
-from .nce import candidate_scores, memory_nce
+from .nce import (
+    bank_nce,
+    candidate_scores,
+    gathered_nce,
+    signed_negative_counts,
+    with_gradients,
+)
 from .negatives import ClassAwareSampler
 
 NCE_EPS = 1e-7
+NORM_EPS = 1e-12  # as F.normalize
 Scoring = Literal["auto", "bank", "gather"]
+
+
+def _unit_rows(u: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``F.normalize(u, dim=1)`` and the clamped row norms it divided by."""
+    norm = torch.linalg.vector_norm(u, dim=1, keepdim=True).clamp_min_(NORM_EPS)
+    return u / norm, norm
+
+
+def _unit_rows_backward(
+    grad_z: torch.Tensor, z: torch.Tensor, norm: torch.Tensor
+) -> torch.Tensor:
+    """Chain a gradient at ``z = u / |u|`` back to ``u``."""
+    radial = (grad_z * z).sum(dim=1, keepdim=True)
+    radial = radial.masked_fill_(norm <= NORM_EPS, 0.0)  # clamped rows: z = u / eps
+    return (grad_z - z * radial) / norm
 
 
 class CMCRDLoss(Distiller):
@@ -180,12 +203,25 @@ class CMCRDLoss(Distiller):
     def _update_memory(
         self, index: torch.Tensor, z_s: torch.Tensor, z_t: torch.Tensor
     ) -> None:
+        # in place: the gradients of this batch were computed in forward, so no
+        # autograd graph holds the old rows
         mu = self.momentum
-        for name, z in (("memory_s", z_s), ("memory_t", z_t)):
-            memory = getattr(self, name)
+        for memory, z in ((self.memory_s, z_s), (self.memory_t, z_t)):
             rows = F.normalize(mu * memory[index] + (1 - mu) * z, dim=1)
-            # out of place: the old bank is still needed by autograd for this batch
-            setattr(self, name, memory.index_copy(0, index, rows))
+            memory.index_copy_(0, index, rows)
+
+    @torch.no_grad()
+    def _fix_normalisers(
+        self, z_s: torch.Tensor, z_t: torch.Tensor, candidates: torch.Tensor
+    ) -> None:
+        """``Z = mean(exp(score / tau)) * n_data`` over the first batch's candidates."""
+        bank = self.use_bank_scoring()
+        for norm, anchor, memory in (
+            (self.norm_s, z_s, self.memory_t),
+            (self.norm_t, z_t, self.memory_s),
+        ):
+            scores = candidate_scores(anchor, memory, candidates, bank)
+            norm.fill_(torch.exp(scores / self.temperature).mean().item() * self.n_data)
 
     # -- forward ---------------------------------------------------------
     def forward(
@@ -199,6 +235,11 @@ class CMCRDLoss(Distiller):
         negatives: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """The CMCRD loss of one batch (a scalar tensor).
+
+        The value and its gradient with respect to both embeddings are
+        computed together (:mod:`cmcrd_plugin.losses.nce`); ``backward``
+        chains that gradient through the heads into the student. In training
+        mode the banks are then updated in place.
 
         Parameters
         ----------
@@ -218,71 +259,73 @@ class CMCRDLoss(Distiller):
             )
         index = index.long()
         y = y.long()
-        f_t = f_t.detach()
-        logits_t = logits_t.detach()
-        z_s = F.normalize(self.embed_s(f_s.flatten(1)), dim=1)
-        z_t = F.normalize(self.embed_t(f_t.flatten(1)), dim=1)
-
-        batch = len(y)
-        if self.weighted:
-            weights = confidence_weights(torch.softmax(logits_t, dim=1))
-        else:
-            weights = z_s.new_ones(batch)
-        teacher_right = logits_t.argmax(dim=1) == y
-        student_right = logits_s.detach().argmax(dim=1) == y
-        anchor_s, anchor_t = z_s, z_t
-        if self.gated:
-            anchor_s = torch.where(
-                (student_right & ~teacher_right)[:, None], z_s.detach(), z_s
+        u_s = self.embed_s(f_s.flatten(1))
+        u_t = self.embed_t(f_t.detach().flatten(1))
+        wants = [torch.is_grad_enabled() and u.requires_grad for u in (u_s, u_t)]
+        with torch.no_grad():
+            z_s, norm_s = _unit_rows(u_s)
+            z_t, norm_t = _unit_rows(u_t)
+            batch = len(y)
+            teacher_right = logits_t.argmax(dim=1) == y
+            student_right = logits_s.argmax(dim=1) == y
+            sign = (
+                teacher_right.to(z_s.dtype) * 2 - 1
+                if self.signed
+                else z_s.new_ones(batch)
             )
-            anchor_t = torch.where(
-                (teacher_right & ~student_right)[:, None], z_t.detach(), z_t
+            if negatives is None:
+                negatives = self.sample_negatives(y)
+            negatives = negatives.long()
+            if self.norm_s <= 0:  # Z_s, Z_t: fixed once, from the first batch
+                candidates = torch.cat([index[:, None], negatives], dim=1)
+                self._fix_normalisers(z_s, z_t, candidates)
+            k = negatives.shape[1]
+            k_pn = k / self.n_data
+            log_c = math.log(k_pn + NCE_EPS)
+            log_w = (
+                torch.log(confidence_weights(torch.softmax(logits_t, dim=1)))
+                if self.weighted
+                else z_s.new_zeros(batch)
             )
-        if self.signed:
-            sign = torch.where(teacher_right, 1.0, -1.0).to(z_s.dtype)
-        else:
-            sign = z_s.new_ones(batch)
-
-        if negatives is None:
-            negatives = self.sample_negatives(y)
-        candidates = torch.cat([index[:, None], negatives.long()], dim=1)
-        bank = self.use_bank_scoring()
-        if self.norm_s <= 0:  # Z_s, Z_t: fixed once, from the first batch
-            with torch.no_grad():
-                for norm, anchor, memory in (
-                    (self.norm_s, anchor_s, self.memory_t),
-                    (self.norm_t, anchor_t, self.memory_s),
-                ):
-                    scores = candidate_scores(anchor, memory, candidates, bank)
-                    norm.fill_(
-                        torch.exp(scores / self.temperature).mean().item() * self.n_data
-                    )
-        k_pn = self.n_negatives / self.n_data
-        loss = memory_nce(
-            anchor_s,
-            self.memory_t,
-            candidates,
-            weights / self.norm_s,
-            sign,
-            k_pn,
-            NCE_EPS,
-            self.temperature,
-            bank,
-        ) + memory_nce(
-            anchor_t,
-            self.memory_s,
-            candidates,
-            weights / self.norm_t,
-            sign,
-            k_pn,
-            NCE_EPS,
-            self.temperature,
-            bank,
-        )
-
+            if self.use_bank_scoring():
+                counts = signed_negative_counts(negatives, self.n_data, sign)
+                score = partial(bank_nce, positives=index, signed_counts=counts)
+            else:
+                candidates = torch.cat([index[:, None], negatives], dim=1)
+                score = partial(gathered_nce, candidates=candidates)
+            views = [
+                score(
+                    anchor=anchor,
+                    memory=memory,
+                    bias=log_w - (torch.log(norm) + log_c),
+                    sign=sign,
+                    temperature=self.temperature,
+                    need_grad=want,
+                )
+                for anchor, memory, norm, want in (
+                    (z_s, self.memory_t, self.norm_s, wants[0]),
+                    (z_t, self.memory_s, self.norm_t, wants[1]),
+                )
+            ]
+            constant = k * (math.log(k_pn) - log_c) * sign.sum()
+            value = (views[0].value + views[1].value - 2 * constant) / batch
+            grads = []
+            for view, z, norm, want, detached in (
+                (views[0], z_s, norm_s, wants[0], student_right & ~teacher_right),
+                (views[1], z_t, norm_t, wants[1], teacher_right & ~student_right),
+            ):
+                if not want:
+                    grads.append(None)
+                    continue
+                grad = view.grad
+                if self.gated:  # these rows enter the loss detached
+                    grad = grad.masked_fill_(detached[:, None], 0.0)
+                grads.append(_unit_rows_backward(grad.div_(batch), z, norm))
         if self.training:
-            self._update_memory(index, z_s.detach(), z_t.detach())
-        return loss
+            self._update_memory(index, z_s, z_t)
+        if not any(wants):
+            return value
+        return with_gradients(value, (u_s, u_t), tuple(grads))
 
 
 class CRDLoss(CMCRDLoss):

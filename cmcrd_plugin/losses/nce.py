@@ -1,14 +1,37 @@
-"""NCE of anchors against a memory bank (CRD eq. 18), with an analytic backward.
+"""NCE of anchors against a memory bank (CRD eq. 18): value and gradient together.
 
-One fused autograd function: scoring, probabilities and the NCE terms run as a
-handful of tensor operations forward and backward, instead of the dozens of
-small autograd nodes the same expression builds op by op. For a CPU training
-step at SEED sizes this overhead, not arithmetic, is what costs.
+With scores ``s_ij = anchor_i . memory[j]``, ``P_ij = scale_i exp(s_ij / tau)``
+and ``c = K Pn + eps``, the NCE terms of CRD eq. 18 are softplus terms of one
+logit per candidate, ``x_ij = s_ij / tau + log(scale_i) - log(c)``::
+
+    -log(P_i0 / (P_i0 + c))      = softplus(-x_i0)          (the positive)
+    -log(K Pn / (P_ij + c))      = softplus(x_ij) - log(K Pn / c)   (negatives)
+
+and their derivatives are ``-sigmoid(-x_i0)`` and ``sigmoid(x_ij)``. The
+functions here return the sign-weighted sum of the softplus terms and, when
+asked, its gradient with respect to the anchors, computed in the same pass
+with no autograd graph: a handful of whole-matrix operations per view, which
+is what a CPU training step at SEED sizes can afford. The caller adds the
+constant ``log(K Pn / c)`` terms and hands the gradient to autograd.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import torch
+from torch.nn import functional as F
+
+
+class NCEView(NamedTuple):
+    """One view's ``sum_i sign_i [softplus(-x_i0) + sum_j softplus(x_ij)]``.
+
+    ``grad`` is its gradient with respect to the anchors (``None`` when not
+    asked for).
+    """
+
+    value: torch.Tensor
+    grad: torch.Tensor | None
 
 
 def candidate_scores(
@@ -24,83 +47,110 @@ def candidate_scores(
     return torch.bmm(memory[candidates], anchor.unsqueeze(2)).squeeze(2)
 
 
-class _MemoryNCE(torch.autograd.Function):
-    @staticmethod
-    def forward(
-        ctx, anchor, memory, candidates, scale, sign, k_pn, eps, temperature, bank
-    ):
-        scores = candidate_scores(anchor, memory, candidates, bank)
-        probs = torch.exp(scores / temperature) * scale[:, None]
-        denom = probs + (k_pn + eps)
-        terms = -torch.log(denom)
-        terms[:, 0] += torch.log(probs[:, 0])
-        terms[:, 1:] += torch.log(torch.as_tensor(k_pn, dtype=probs.dtype))
-        loss = -(sign * terms.sum(dim=1)).sum() / len(anchor)
-        ctx.save_for_backward(anchor, memory, candidates, probs, denom, sign)
-        ctx.temperature, ctx.bank = temperature, bank
-        return loss
+def signed_negative_counts(
+    negatives: torch.Tensor, n_data: int, sign: torch.Tensor
+) -> torch.Tensor:
+    """(B, n_data): ``sign_i`` times how often ``j`` is a negative of ``i``.
 
-    @staticmethod
-    def backward(ctx, grad_out):
-        anchor, memory, candidates, probs, denom, sign = ctx.saved_tensors
-        # dL/ds_ij = (m_i / B) (P_ij / (P_ij + c) - [j == 0]) / tau
-        coef = (grad_out * sign / len(anchor) / ctx.temperature)[:, None]
-        g = probs / denom
-        g[:, 0] -= 1.0
-        g = g * coef
-        if ctx.bank:
-            dense = torch.zeros(
-                len(anchor), len(memory), dtype=g.dtype, device=g.device
-            ).scatter_add_(1, candidates, g)
-            grad_anchor = dense @ memory
-        else:
-            grad_anchor = torch.bmm(g.unsqueeze(1), memory[candidates]).squeeze(1)
-        return grad_anchor, None, None, None, None, None, None, None, None
+    Negatives drawn with replacement may repeat; each draw counts once, as in
+    the sum over the ``K`` negatives of eq. 18.
+    """
+    counts = sign.new_zeros(len(negatives), n_data)
+    return counts.scatter_add_(1, negatives, sign[:, None].expand(negatives.shape))
 
 
-def memory_nce(
+def bank_nce(
     anchor: torch.Tensor,
     memory: torch.Tensor,
-    candidates: torch.Tensor,
-    scale: torch.Tensor,
+    positives: torch.Tensor,
+    signed_counts: torch.Tensor,
+    bias: torch.Tensor,
     sign: torch.Tensor,
-    k_pn: float,
-    eps: float,
     temperature: float,
-    bank: bool = True,
-) -> torch.Tensor:
-    r"""NCE loss of anchors against memory rows (gradient to ``anchor`` only).
-
-    With ``s_ij = anchor_i . memory[candidates_ij]`` and
-    ``P_ij = scale_i exp(s_ij / temperature)``, column 0 the positive::
-
-        L = -(1/B) sum_i sign_i [ log(P_i0 / (P_i0 + k_pn + eps))
-                                  + sum_{j>0} log(k_pn / (P_ij + k_pn + eps)) ]
+    need_grad: bool,
+) -> NCEView:
+    """Score the anchors against the whole bank with one matrix product.
 
     Parameters
     ----------
     anchor : Tensor (B, d)
     memory : Tensor (n, d)
-        Bank rows; treated as constants.
-    candidates : LongTensor (B, K + 1)
-        Positive index first, then negatives.
-    scale : Tensor (B,)
-        Per-anchor factor (confidence weight / normalising constant).
+    positives : LongTensor (B,)
+        The positive row of every anchor.
+    signed_counts : Tensor (B, n)
+        From :func:`signed_negative_counts`.
+    bias : Tensor (B,)
+        ``log(scale_i) - log(c)``.
     sign : Tensor (B,)
-        Per-anchor sign of the term.
-    k_pn, eps, temperature : float
-        ``K / n_data``, the NCE epsilon and the softmax temperature.
-    bank : bool
-        Whole-bank matrix product (True) or gathered rows (False).
+    temperature : float
+    need_grad : bool
+        Also return the gradient with respect to ``anchor``.
     """
-    return _MemoryNCE.apply(
-        anchor,
-        memory,
-        candidates,
-        scale.detach(),
-        sign.detach(),
-        k_pn,
-        eps,
-        temperature,
-        bank,
-    )
+    logits = torch.addmm(bias[:, None], anchor, memory.T, alpha=1.0 / temperature)
+    x_pos = logits.gather(1, positives[:, None]).squeeze(1)
+    pos_terms = sign * F.softplus(-x_pos)
+    value = torch.dot(signed_counts.reshape(-1), F.softplus(logits).reshape(-1))
+    value = value + pos_terms.sum()
+    if not need_grad:
+        return NCEView(value, None)
+    coef = logits.sigmoid_().mul_(signed_counts)  # reuses the logits' memory
+    coef.scatter_add_(1, positives[:, None], (-sign * torch.sigmoid(-x_pos))[:, None])
+    return NCEView(value, (coef @ memory).div_(temperature))
+
+
+def gathered_nce(
+    anchor: torch.Tensor,
+    memory: torch.Tensor,
+    candidates: torch.Tensor,
+    bias: torch.Tensor,
+    sign: torch.Tensor,
+    temperature: float,
+    need_grad: bool,
+) -> NCEView:
+    """Gather ``K + 1`` memory rows per anchor (column 0: the positive).
+
+    For banks much larger than the candidate set. Parameters as in
+    :func:`bank_nce`; ``candidates`` is (B, K + 1).
+    """
+    rows = memory[candidates]
+    logits = torch.bmm(rows, anchor.unsqueeze(2)).squeeze(2)
+    logits = logits.div_(temperature).add_(bias[:, None])
+    logits[:, 0].neg_()  # softplus(-x_i0) for the positive
+    value = torch.dot(sign, F.softplus(logits).sum(1))
+    if not need_grad:
+        return NCEView(value, None)
+    coef = logits.sigmoid_().mul_(sign[:, None])
+    coef[:, 0].neg_()
+    grad = torch.bmm(coef.unsqueeze(1), rows).squeeze(1)
+    return NCEView(value, grad.div_(temperature))
+
+
+class _PrecomputedGradient(torch.autograd.Function):
+    """Pass a value through and back-propagate gradients computed in advance."""
+
+    @staticmethod
+    def forward(ctx, value, n_inputs, *inputs_then_grads):
+        grads = inputs_then_grads[n_inputs:]
+        ctx.present = [g is not None for g in grads]
+        ctx.save_for_backward(*(g for g in grads if g is not None))
+        return value.detach().clone()
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        saved = iter(ctx.saved_tensors)
+        grads = [grad_out * next(saved) if p else None for p in ctx.present]
+        return (None, None, *grads, *([None] * len(grads)))
+
+
+def with_gradients(
+    value: torch.Tensor,
+    inputs: tuple[torch.Tensor, ...],
+    grads: tuple[torch.Tensor | None, ...],
+) -> torch.Tensor:
+    """``value`` as a function of ``inputs`` whose gradients are ``grads``.
+
+    The gradients must have been computed from the same inputs (as
+    :func:`bank_nce` does); autograd then chains them into whatever produced
+    the inputs. Not twice differentiable.
+    """
+    return _PrecomputedGradient.apply(value, len(inputs), *inputs, *grads)
