@@ -293,3 +293,33 @@ def test_fused_bank_scoring_matches_the_op_by_op_gather_reference(n_data, k):
     torch.testing.assert_close(g_ours, g_ref, rtol=1e-5, atol=1e-12)
     for a, b in zip(heads_ours, heads_ref, strict=True):
         torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-12)
+
+
+def test_training_step_gradient_uses_the_banks_before_their_update():
+    # the banks are updated in place in training mode; the gradient of the
+    # batch must still be the one of the banks the loss was scored against
+    import copy
+
+    from cmcrd_plugin.losses.reference import gather_rows_cmcrd_loss
+
+    p = _random_problem(300, 50)
+    loss = CMCRDLoss(64, 32, p["labels"], n_negatives=50).double()
+    negatives = ClassAwareSampler(p["labels"])(
+        p["y"], 50, torch.Generator().manual_seed(3)
+    )
+    args = (p["f_t"], p["o_s"], p["o_t"], p["y"], p["index"])
+    loss.eval()
+    loss(p["f_s"], *args, negatives=negatives)  # fixes the normalising constants
+    before = copy.deepcopy(loss)
+    loss.train()
+    f_s = p["f_s"].clone().requires_grad_(True)
+    value = loss(f_s, *args, negatives=negatives)
+    assert not torch.equal(loss.memory_s, before.memory_s)  # updated in place
+    value.backward()
+    f_ref = p["f_s"].clone().requires_grad_(True)
+    ref = gather_rows_cmcrd_loss(before, f_ref, *args, negatives)
+    ref.backward()
+    torch.testing.assert_close(value, ref, rtol=1e-10, atol=0)
+    torch.testing.assert_close(f_s.grad, f_ref.grad, rtol=1e-8, atol=1e-12)
+    for a, b in zip(loss.parameters(), before.parameters(), strict=True):
+        torch.testing.assert_close(a.grad, b.grad, rtol=1e-8, atol=1e-12)
