@@ -205,9 +205,10 @@ class CMCRDLoss(Distiller):
     ) -> None:
         # in place: the gradients of this batch were computed in forward, so no
         # autograd graph holds the old rows
-        mu = self.momentum
         for memory, z in ((self.memory_s, z_s), (self.memory_t, z_t)):
-            rows = F.normalize(mu * memory[index] + (1 - mu) * z, dim=1)
+            # mu * M[n_i] + (1 - mu) * z_i, then onto the unit sphere
+            rows = memory[index].lerp_(z, 1.0 - self.momentum)
+            rows, _ = _unit_rows(rows)
             memory.index_copy_(0, index, rows)
 
     @torch.no_grad()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+from typing import Literal
 
 import numpy as np
 import torch
@@ -16,8 +17,10 @@ from ..losses.base import Distiller, DistillResult
 from ..losses.kd import kd_loss
 from ..losses.mcc import MCCLoss
 from ..models.features import forward_with_features, head_of
+from .batches import BATCH_LOADER_OPTIONS, ArrayBatches, batch_loader
 from .loss_parts import loss_part_scorers
 from .shapes import FeatureMatrixInputs
+from .teacher_outputs import TeacherOutputs, compute_teacher_outputs
 from .unlabeled import unlabeled_batches
 
 
@@ -65,6 +68,12 @@ class CMCRDClassifier(FeatureMatrixInputs, EEGClassifier):
     ``kd_loss``, ``mcc_loss``) and averaged per epoch under the same names.
     The validation loss is the cross-entropy alone.
 
+    In-memory training arrays are read a whole batch at a time (one index per
+    array, no per-sample loop) when ``iterator_train`` is the default
+    ``DataLoader`` with at most ``shuffle``, ``drop_last``, ``batch_size``
+    and ``generator`` set; anything else is read sample by sample as skorch
+    does.
+
     Roles are symmetric: for an EEG teacher and an eye-movement student, put
     the eye features under ``"x"`` and the EEG under ``teacher_key``.
 
@@ -99,6 +108,15 @@ class CMCRDClassifier(FeatureMatrixInputs, EEGClassifier):
         Key of the teacher input in the dict ``X``.
     feature_layer, teacher_feature_layer : str
         Heads whose input is the distilled feature.
+    teacher_cache : bool or "auto"
+        Compute the frozen teacher's logits and features for every training
+        window once per fit, instead of a teacher forward pass per batch.
+        ``"auto"`` (default) does so when the training data are in-memory
+        arrays (``fit({"x": ..., "eye": ...}, y)``), whose teacher inputs are
+        the same in every epoch. ``True`` also caches for a dataset: only
+        correct when its teacher inputs carry no random transform. The cache
+        (n_windows x (feature size + n_classes) floats) is dropped when
+        training ends.
     distiller__* :
         Keyword arguments of the distiller (for example
         ``distiller__n_negatives=500``).
@@ -131,6 +149,7 @@ class CMCRDClassifier(FeatureMatrixInputs, EEGClassifier):
         teacher_key: str = "eye",
         feature_layer: str = "final_layer",
         teacher_feature_layer: str = "final_layer",
+        teacher_cache: bool | Literal["auto"] = "auto",
         **kwargs,
     ) -> None:
         self.teacher = teacher
@@ -143,6 +162,7 @@ class CMCRDClassifier(FeatureMatrixInputs, EEGClassifier):
         self.teacher_key = teacher_key
         self.feature_layer = feature_layer
         self.teacher_feature_layer = teacher_feature_layer
+        self.teacher_cache = teacher_cache
         super().__init__(module, *args, **kwargs)
 
     # -- skorch set-up ---------------------------------------------------
@@ -224,8 +244,10 @@ class CMCRDClassifier(FeatureMatrixInputs, EEGClassifier):
         self._distiller_built_for_ = sizes
 
     # -- distiller life cycle --------------------------------------------
-    def _split_inputs(self, X: Mapping) -> tuple[torch.Tensor, torch.Tensor | None]:
-        uses_teacher = self.teacher_ is not None
+    def _split_inputs(
+        self, X: Mapping, cached: bool = False
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        uses_teacher = self.teacher_ is not None and not cached
         if (
             not isinstance(X, Mapping)
             or "x" not in X
@@ -284,18 +306,70 @@ class CMCRDClassifier(FeatureMatrixInputs, EEGClassifier):
         current = self.distiller_.train_labels
         if len(current) != len(labels) or not torch.equal(current.cpu(), labels):
             self.distiller_.set_training_labels(labels)
+        keys = ["x"] if self.teacher_ is None else ["x", self.teacher_key]
+        batches = (
+            ArrayBatches.from_dataset(dataset_train, keys)
+            if self._batch_reads_allowed()
+            else None
+        )
+        self.teacher_outputs_ = None
+        if self.teacher_ is not None and (
+            self.teacher_cache is True
+            or (self.teacher_cache == "auto" and batches is not None)
+        ):
+            self.teacher_outputs_ = self._compute_teacher_outputs(
+                batches if batches is not None else IndexedDataset(dataset_train)
+            )
+            if batches is not None:  # the teacher inputs are no longer read
+                batches.arrays.pop(self.teacher_key)
+        if batches is not None:
+            return batches, dataset_valid
         return IndexedDataset(dataset_train), dataset_valid
+
+    def _batch_reads_allowed(self) -> bool:
+        options = set(self.get_params_for("iterator_train"))
+        return (
+            self.iterator_train is torch.utils.data.DataLoader
+            and options <= BATCH_LOADER_OPTIONS
+        )
+
+    def _compute_teacher_outputs(self, dataset) -> TeacherOutputs:
+        if isinstance(dataset, ArrayBatches):
+            loader = batch_loader(dataset, batch_size=max(self.batch_size, 1024))
+        else:
+            loader = torch.utils.data.DataLoader(dataset, batch_size=self.batch_size)
+        inputs = (self._split_inputs(X)[1] for X, _ in loader)
+        return compute_teacher_outputs(
+            self.teacher_, inputs, self.teacher_feature_layer
+        )
+
+    def get_iterator(self, dataset, training=False):
+        """As skorch's; in-memory training arrays are read a batch at a time."""
+        if not isinstance(dataset, ArrayBatches):
+            return super().get_iterator(dataset, training=training)
+        kwargs = self.get_params_for("iterator_train" if training else "iterator_valid")
+        batch_size = kwargs.pop("batch_size", self.batch_size)
+        if batch_size == -1:
+            batch_size = len(dataset)
+        return batch_loader(dataset, batch_size, **kwargs)
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        super().on_train_end(net, X=X, y=y, **kwargs)
+        self.teacher_outputs_ = None  # valid for this fit's training set only
 
     # -- training and inference ------------------------------------------
     def train_step_single(self, batch, **fit_params):
         self._set_training(True)
         Xi, yi = unpack_data(batch)
-        student, teacher = self._split_inputs(Xi)
+        cached = getattr(self, "teacher_outputs_", None)
+        student, teacher = self._split_inputs(Xi, cached=cached is not None)
         index = to_tensor(Xi["index"], device=self.device).long()
         y_true = to_tensor(yi, device=self.device)
         logits_s, f_s = forward_with_features(self.module_, student, self.feature_layer)
         ce = self.get_loss(logits_s, y_true, X=Xi, training=True)
-        if self.teacher_ is not None:
+        if cached is not None:
+            logits_t, f_t = cached.take(index)
+        elif self.teacher_ is not None:
             with torch.no_grad():
                 self.teacher_.eval()
                 logits_t, f_t = forward_with_features(
