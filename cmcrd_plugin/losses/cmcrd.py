@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import math
 import warnings
-from functools import partial
 from typing import Literal
 
 import torch
-from torch import nn
-from torch.nn import functional as F
 
 from .base import Distiller
 from .entropy import confidence_weights
+from .heads import HeadView, PackedLinearHeads
 from .nce import (
     bank_nce,
     candidate_scores,
@@ -31,8 +29,8 @@ Scoring = Literal["auto", "bank", "gather"]
 
 
 def _unit_rows(u: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """``F.normalize(u, dim=1)`` and the clamped row norms it divided by."""
-    norm = torch.linalg.vector_norm(u, dim=1, keepdim=True).clamp_min_(NORM_EPS)
+    """``F.normalize(u, dim=-1)`` and the clamped row norms it divided by."""
+    norm = torch.linalg.vector_norm(u, dim=-1, keepdim=True).clamp_min_(NORM_EPS)
     return u / norm, norm
 
 
@@ -40,7 +38,7 @@ def _unit_rows_backward(
     grad_z: torch.Tensor, z: torch.Tensor, norm: torch.Tensor
 ) -> torch.Tensor:
     """Chain a gradient at ``z = u / |u|`` back to ``u``."""
-    radial = (grad_z * z).sum(dim=1, keepdim=True)
+    radial = (grad_z * z).sum(dim=-1, keepdim=True)
     radial = radial.masked_fill_(norm <= NORM_EPS, 0.0)  # clamped rows: z = u / eps
     return (grad_z - z * radial) / norm
 
@@ -72,6 +70,15 @@ class CMCRDLoss(Distiller):
        ``M[n_i] <- l2norm(mu M[n_i] + (1 - mu) z_i)`` for both banks.
 
     With ``weighted=gated=signed=False`` this is plain CRD.
+
+    State: the heads ``W_s, b_s, W_t, b_t`` live in one parameter,
+    ``heads.flat`` (:class:`~cmcrd_plugin.losses.heads.PackedLinearHeads`;
+    ``embed_s`` / ``embed_t`` are ``nn.Linear``-like views), and both banks in
+    one buffer ``memory`` (2, n_data, d), ``memory[0] = M_s`` and
+    ``memory[1] = M_t`` (also as ``memory_s`` / ``memory_t``). The loss and
+    its gradient are computed together in forward, for both views at once
+    (:mod:`cmcrd_plugin.losses.nce`); ``backward`` only chains that gradient
+    into the student, so the banks can be updated in place.
 
     Parameters
     ----------
@@ -127,16 +134,55 @@ class CMCRDLoss(Distiller):
         self.momentum = momentum
         self.weighted, self.gated, self.signed = weighted, gated, signed
         self.scoring = scoring
-        self.embed_s = nn.Linear(student_dim, feat_dim)
-        self.embed_t = nn.Linear(teacher_dim, feat_dim)
-        self.register_buffer("memory_s", torch.empty(0, feat_dim))
-        self.register_buffer("memory_t", torch.empty(0, feat_dim))
+        # W_s, b_s and W_t, b_t: one parameter tensor (see heads.py)
+        self.heads = PackedLinearHeads([student_dim, teacher_dim], feat_dim)
+        # both banks in one buffer: memory[0] = M_s, memory[1] = M_t
+        self.register_buffer("memory", torch.empty(2, 0, feat_dim))
         # normalising constants Z_s, Z_t; 0 means "not fixed yet"
         self.register_buffer("norm_s", torch.zeros(()))
         self.register_buffer("norm_t", torch.zeros(()))
         self._sampler: ClassAwareSampler | None = None
         if labels is not None:
             self.set_training_labels(labels)
+
+    @property
+    def embed_s(self) -> HeadView:
+        """The student head ``W_s, b_s`` (a view into :attr:`heads`)."""
+        return self.heads.head(0)
+
+    @property
+    def embed_t(self) -> HeadView:
+        """The teacher head ``W_t, b_t`` (a view into :attr:`heads`)."""
+        return self.heads.head(1)
+
+    @property
+    def memory_s(self) -> torch.Tensor:
+        """``M_s`` (n_data, d): the bank of student embeddings (``memory[0]``)."""
+        return self.memory[0]
+
+    @memory_s.setter
+    def memory_s(self, value: torch.Tensor) -> None:
+        self._set_bank(0, value)
+
+    @property
+    def memory_t(self) -> torch.Tensor:
+        """``M_t`` (n_data, d): the bank of teacher embeddings (``memory[1]``)."""
+        return self.memory[1]
+
+    @memory_t.setter
+    def memory_t(self, value: torch.Tensor) -> None:
+        self._set_bank(1, value)
+
+    @torch.no_grad()
+    def _set_bank(self, position: int, value: torch.Tensor) -> None:
+        value = torch.as_tensor(value)
+        bank = self.memory[position]
+        if value.shape != bank.shape:
+            raise ValueError(
+                f"a memory bank of this loss has shape {tuple(bank.shape)} "
+                f"(n_data, feat_dim); got {tuple(value.shape)}"
+            )
+        bank.copy_(value)
 
     @property
     def n_negatives(self) -> int:
@@ -165,9 +211,11 @@ class CMCRDLoss(Distiller):
             )
         stdv = 1.0 / math.sqrt(self.feat_dim / 3)
         device = self.norm_s.device
-        for name in ("memory_s", "memory_t"):
-            bank = torch.rand(n_data, self.feat_dim, device=device) * 2 * stdv - stdv
-            setattr(self, name, bank)
+        dtype = self.memory.dtype
+        self.memory = (
+            torch.rand(2, n_data, self.feat_dim, device=device, dtype=dtype) * 2 * stdv
+            - stdv
+        )
         super().set_training_labels(labels)
         self.norm_s.zero_()
         self.norm_t.zero_()
@@ -200,16 +248,16 @@ class CMCRDLoss(Distiller):
         return self.scoring == "bank"
 
     @torch.no_grad()
-    def _update_memory(
-        self, index: torch.Tensor, z_s: torch.Tensor, z_t: torch.Tensor
-    ) -> None:
-        # in place: the gradients of this batch were computed in forward, so no
-        # autograd graph holds the old rows
-        for memory, z in ((self.memory_s, z_s), (self.memory_t, z_t)):
-            # mu * M[n_i] + (1 - mu) * z_i, then onto the unit sphere
-            rows = memory[index].lerp_(z, 1.0 - self.momentum)
-            rows, _ = _unit_rows(rows)
-            memory.index_copy_(0, index, rows)
+    def _update_memory(self, index: torch.Tensor, z: torch.Tensor) -> None:
+        """``M[n_i] <- l2norm(mu M[n_i] + (1 - mu) z_i)`` for both banks at once.
+
+        ``z`` is (2, B, d) in bank order (``z_s`` then ``z_t``). In place: the
+        gradients of this batch were computed in forward, so no autograd
+        graph holds the old rows.
+        """
+        rows = self.memory[:, index].lerp_(z, 1.0 - self.momentum)
+        rows, _ = _unit_rows(rows)
+        self.memory.index_copy_(1, index, rows)
 
     @torch.no_grad()
     def _fix_normalisers(
@@ -260,73 +308,79 @@ class CMCRDLoss(Distiller):
             )
         index = index.long()
         y = y.long()
-        u_s = self.embed_s(f_s.flatten(1))
-        u_t = self.embed_t(f_t.detach().flatten(1))
-        wants = [torch.is_grad_enabled() and u.requires_grad for u in (u_s, u_t)]
+        features = (f_s.flatten(1), f_t.detach().flatten(1))
+        flat = self.heads.flat
+        want_f = torch.is_grad_enabled() and f_s.requires_grad
+        want_p = torch.is_grad_enabled() and flat.requires_grad
         with torch.no_grad():
-            z_s, norm_s = _unit_rows(u_s)
-            z_t, norm_t = _unit_rows(u_t)
+            u_s, u_t = self.heads.apply_heads(features)
+            # the two views stacked, anchors in the order of the banks they are
+            # scored against: view 0 = z_t on M_s, view 1 = z_s on M_t
+            z, norms = _unit_rows(torch.stack([u_t, u_s]))
             batch = len(y)
             teacher_right = logits_t.argmax(dim=1) == y
             student_right = logits_s.argmax(dim=1) == y
             sign = (
-                teacher_right.to(z_s.dtype) * 2 - 1
-                if self.signed
-                else z_s.new_ones(batch)
+                teacher_right.to(z.dtype) * 2 - 1 if self.signed else z.new_ones(batch)
             )
             if negatives is None:
                 negatives = self.sample_negatives(y)
             negatives = negatives.long()
             if self.norm_s <= 0:  # Z_s, Z_t: fixed once, from the first batch
                 candidates = torch.cat([index[:, None], negatives], dim=1)
-                self._fix_normalisers(z_s, z_t, candidates)
+                self._fix_normalisers(z[1], z[0], candidates)
             k = negatives.shape[1]
             k_pn = k / self.n_data
             log_c = math.log(k_pn + NCE_EPS)
             log_w = (
                 torch.log(confidence_weights(torch.softmax(logits_t, dim=1)))
                 if self.weighted
-                else z_s.new_zeros(batch)
+                else z.new_zeros(batch)
             )
+            log_norms = torch.log(torch.stack([self.norm_t, self.norm_s]))
+            bias = log_w - (log_norms[:, None] + log_c)
+            need_grad = want_f or want_p
             if self.use_bank_scoring():
                 counts = signed_negative_counts(negatives, self.n_data, sign)
-                score = partial(bank_nce, positives=index, signed_counts=counts)
+                view = bank_nce(
+                    z,
+                    self.memory,
+                    index,
+                    counts,
+                    bias,
+                    sign,
+                    self.temperature,
+                    need_grad,
+                )
             else:
                 candidates = torch.cat([index[:, None], negatives], dim=1)
-                score = partial(gathered_nce, candidates=candidates)
-            views = [
-                score(
-                    anchor=anchor,
-                    memory=memory,
-                    bias=log_w - (torch.log(norm) + log_c),
-                    sign=sign,
-                    temperature=self.temperature,
-                    need_grad=want,
+                view = gathered_nce(
+                    z, self.memory, candidates, bias, sign, self.temperature, need_grad
                 )
-                for anchor, memory, norm, want in (
-                    (z_s, self.memory_t, self.norm_s, wants[0]),
-                    (z_t, self.memory_s, self.norm_t, wants[1]),
-                )
-            ]
             constant = k * (math.log(k_pn) - log_c) * sign.sum()
-            value = (views[0].value + views[1].value - 2 * constant) / batch
-            grads = []
-            for view, z, norm, want, detached in (
-                (views[0], z_s, norm_s, wants[0], student_right & ~teacher_right),
-                (views[1], z_t, norm_t, wants[1], teacher_right & ~student_right),
-            ):
-                if not want:
-                    grads.append(None)
-                    continue
+            value = (view.value - 2 * constant) / batch
+            inputs, input_grads = [], []
+            if need_grad:
                 grad = view.grad
                 if self.gated:  # these rows enter the loss detached
-                    grad = grad.masked_fill_(detached[:, None], 0.0)
-                grads.append(_unit_rows_backward(grad.div_(batch), z, norm))
+                    detached = torch.stack(
+                        [teacher_right & ~student_right, student_right & ~teacher_right]
+                    )
+                    grad = grad.masked_fill_(detached[:, :, None], 0.0)
+                grad_t, grad_s = _unit_rows_backward(grad.div_(batch), z, norms)
+                if want_f:  # through W_s into the student
+                    inputs.append(f_s)
+                    input_grads.append((grad_s @ self.embed_s.weight).view_as(f_s))
+                if want_p:
+                    inputs.append(flat)
+                    input_grads.append(
+                        self.heads.parameter_gradient(features, (grad_s, grad_t))
+                    )
         if self.training:
-            self._update_memory(index, z_s, z_t)
-        if not any(wants):
+            self._update_memory(index, z.flip(0))
+        if not inputs:
             return value
-        return with_gradients(value, (u_s, u_t), tuple(grads))
+        return with_gradients(value, tuple(inputs), tuple(input_grads))
 
 
 class CRDLoss(CMCRDLoss):

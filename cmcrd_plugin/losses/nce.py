@@ -69,33 +69,39 @@ def bank_nce(
     temperature: float,
     need_grad: bool,
 ) -> NCEView:
-    """Score the anchors against the whole bank with one matrix product.
+    """Score every view's anchors against its whole bank with one batched product.
 
     Parameters
     ----------
-    anchor : Tensor (B, d)
-    memory : Tensor (n, d)
+    anchor : Tensor (V, B, d)
+        Anchors of ``V`` views (CMCRD has two).
+    memory : Tensor (V, n, d)
+        The bank each view is scored against.
     positives : LongTensor (B,)
-        The positive row of every anchor.
+        The positive row of every anchor (the same in every view).
     signed_counts : Tensor (B, n)
-        From :func:`signed_negative_counts`.
-    bias : Tensor (B,)
-        ``log(scale_i) - log(c)``.
+        From :func:`signed_negative_counts` (the same in every view).
+    bias : Tensor (V, B)
+        ``log(scale_i) - log(c)`` per view and anchor.
     sign : Tensor (B,)
     temperature : float
     need_grad : bool
-        Also return the gradient with respect to ``anchor``.
+        Also return the gradient with respect to ``anchor`` (V, B, d).
     """
-    logits = torch.addmm(bias[:, None], anchor, memory.T, alpha=1.0 / temperature)
-    x_pos = logits.gather(1, positives[:, None]).squeeze(1)
-    pos_terms = sign * F.softplus(-x_pos)
-    value = torch.dot(signed_counts.reshape(-1), F.softplus(logits).reshape(-1))
-    value = value + pos_terms.sum()
+    views, batch = anchor.shape[:2]
+    logits = torch.baddbmm(
+        bias[:, :, None], anchor, memory.transpose(1, 2), alpha=1.0 / temperature
+    )
+    at_positive = positives.view(1, batch, 1).expand(views, batch, 1)
+    x_pos = logits.gather(2, at_positive)
+    sign = sign.view(1, batch, 1)
+    negatives = F.softplus(logits).view(views, -1) @ signed_counts.reshape(-1)
+    value = negatives.sum() + (sign * F.softplus(-x_pos)).sum()
     if not need_grad:
         return NCEView(value, None)
     coef = logits.sigmoid_().mul_(signed_counts)  # reuses the logits' memory
-    coef.scatter_add_(1, positives[:, None], (-sign * torch.sigmoid(-x_pos))[:, None])
-    return NCEView(value, (coef @ memory).div_(temperature))
+    coef.scatter_add_(2, at_positive, -sign * torch.sigmoid(-x_pos))
+    return NCEView(value, torch.bmm(coef, memory).div_(temperature))
 
 
 def gathered_nce(
@@ -112,17 +118,20 @@ def gathered_nce(
     For banks much larger than the candidate set. Parameters as in
     :func:`bank_nce`; ``candidates`` is (B, K + 1).
     """
-    rows = memory[candidates]
-    logits = torch.bmm(rows, anchor.unsqueeze(2)).squeeze(2)
-    logits = logits.div_(temperature).add_(bias[:, None])
-    logits[:, 0].neg_()  # softplus(-x_i0) for the positive
-    value = torch.dot(sign, F.softplus(logits).sum(1))
+    value, grads = 0.0, []
+    for v in range(anchor.shape[0]):
+        rows = memory[v][candidates]
+        logits = torch.bmm(rows, anchor[v].unsqueeze(2)).squeeze(2)
+        logits = logits.div_(temperature).add_(bias[v][:, None])
+        logits[:, 0].neg_()  # softplus(-x_i0) for the positive
+        value = value + torch.dot(sign, F.softplus(logits).sum(1))
+        if need_grad:
+            coef = logits.sigmoid_().mul_(sign[:, None])
+            coef[:, 0].neg_()
+            grads.append(torch.bmm(coef.unsqueeze(1), rows).squeeze(1))
     if not need_grad:
         return NCEView(value, None)
-    coef = logits.sigmoid_().mul_(sign[:, None])
-    coef[:, 0].neg_()
-    grad = torch.bmm(coef.unsqueeze(1), rows).squeeze(1)
-    return NCEView(value, grad.div_(temperature))
+    return NCEView(value, torch.stack(grads).div_(temperature))
 
 
 class _PrecomputedGradient(torch.autograd.Function):

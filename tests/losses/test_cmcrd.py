@@ -123,23 +123,19 @@ def test_no_memory_update_in_eval_mode():
 
 
 def _embedding_grads(loss, **kwargs):
-    outputs = {}
+    """Per-window gradients of the student and teacher embeddings u_s, u_t.
 
-    def keep(name):
-        def hook(module, args, out):
-            out.retain_grad()
-            outputs[name] = out
-
-        return hook
-
-    loss.embed_s.register_forward_hook(keep("s"))
-    loss.embed_t.register_forward_hook(keep("t"))
+    The heads are the identity (``make_loss``), so u_s's gradient is f_s's;
+    F_T's rows are orthonormal, so u_t's row i is ``dL/dW_t @ f_t,i``.
+    """
     # off the symmetric point, where some gradients vanish by coincidence
     f_s = torch.tensor(F_S, dtype=torch.float64) + torch.tensor(
         [[0.0, 0.3], [0.2, 0.0]]
     )
+    f_s.requires_grad_(True)
     call(loss, f_s=f_s, **kwargs).backward()
-    return outputs["s"].grad, outputs["t"].grad
+    grad_w_t, _ = loss.heads.split(loss.heads.flat.grad, 1)
+    return f_s.grad, torch.tensor(F_T, dtype=torch.float64) @ grad_w_t.T
 
 
 def test_gating_detaches_exactly_the_documented_rows():
@@ -148,13 +144,13 @@ def test_gating_detaches_exactly_the_documented_rows():
     g_s, g_t = _embedding_grads(make_loss())
     assert g_s[0].abs().sum() > 0
     assert torch.equal(g_s[1], torch.zeros(2, dtype=torch.float64))
-    assert g_t[0].abs().sum() > 0 and g_t[1].abs().sum() > 0
+    assert g_t[0].abs().sum() > 1e-3 and g_t[1].abs().sum() > 1e-3
     # the mirror case on window 1: teacher right, student wrong -> z_t,1 detached
     g_s, g_t = _embedding_grads(
         make_loss(), o_s=[[2.0, 0.0], [1.0, 0.0]], o_t=[[2.0, 0.0], [0.0, 1.0]]
     )
-    assert torch.equal(g_t[1], torch.zeros(2, dtype=torch.float64))
-    assert g_s[1].abs().sum() > 0 and g_t[0].abs().sum() > 0
+    assert g_t[1].abs().max() < 1e-12  # exact zero up to the recovery's round-off
+    assert g_s[1].abs().sum() > 0 and g_t[0].abs().sum() > 1e-3
     # without gating every row keeps its gradient
     g_s, _ = _embedding_grads(make_loss(gated=False))
     assert g_s[1].abs().sum() > 0
@@ -191,9 +187,7 @@ def test_whole_bank_scoring_equals_gather_rows_values_and_gradients():
             f_s, p["f_t"], p["o_s"], p["o_t"], p["y"], p["index"], negatives=negatives
         )
         value.backward()
-        results.append(
-            (value.detach(), f_s.grad, loss.embed_t.weight.grad, loss.memory_s)
-        )
+        results.append((value.detach(), f_s.grad, loss.heads.flat.grad, loss.memory_s))
     for a, b in zip(*results, strict=True):
         torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-10)
 
