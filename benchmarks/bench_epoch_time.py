@@ -41,7 +41,6 @@ from cmcrd_plugin.models.mlp import CMCRDMLP
 from cmcrd_plugin.synthetic import write_seed_v
 from cmcrd_plugin.training import CMCRDClassifier, TeacherClassifier
 
-
 PINNED_ALLOCATOR = {
     "MALLOC_MMAP_THRESHOLD_": str(32 * 2**20),
     "MALLOC_TRIM_THRESHOLD_": str(2**30),

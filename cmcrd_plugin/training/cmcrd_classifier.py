@@ -338,10 +338,13 @@ class CMCRDClassifier(FeatureMatrixInputs, EEGClassifier):
             loader = batch_loader(dataset, batch_size=max(self.batch_size, 1024))
         else:
             loader = torch.utils.data.DataLoader(dataset, batch_size=self.batch_size)
-        inputs = (self._split_inputs(X)[1] for X, _ in loader)
-        return compute_teacher_outputs(
-            self.teacher_, inputs, self.teacher_feature_layer
-        )
+        # iterating a DataLoader draws a seed from the global generator: the
+        # pre-pass leaves the random stream (shuffles, negatives) as it was
+        with torch.random.fork_rng(devices=[]):
+            inputs = (self._split_inputs(X)[1] for X, _ in loader)
+            return compute_teacher_outputs(
+                self.teacher_, inputs, self.teacher_feature_layer
+            )
 
     def get_iterator(self, dataset, training=False):
         """As skorch's; in-memory training arrays are read a batch at a time."""
