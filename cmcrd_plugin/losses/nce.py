@@ -24,10 +24,10 @@ from torch.nn import functional as F
 
 
 class NCEView(NamedTuple):
-    """One view's ``sum_i sign_i [softplus(-x_i0) + sum_j softplus(x_ij)]``.
+    """``sum_v sum_i sign_i [softplus(-x_vi0) + sum_j softplus(x_vij)]`` over views.
 
-    ``grad`` is its gradient with respect to the anchors (``None`` when not
-    asked for).
+    ``grad`` is its gradient with respect to the anchors, (V, B, d) (``None``
+    when not asked for).
     """
 
     value: torch.Tensor
