@@ -318,11 +318,9 @@ class CMCRDLoss(Distiller):
             # scored against: view 0 = z_t on M_s, view 1 = z_s on M_t
             z, norms = _unit_rows(torch.stack([u_t, u_s]))
             batch = len(y)
-            teacher_right = logits_t.argmax(dim=1) == y
-            student_right = logits_s.argmax(dim=1) == y
-            sign = (
-                teacher_right.to(z.dtype) * 2 - 1 if self.signed else z.new_ones(batch)
-            )
+            # right[0]: the teacher is right, right[1]: the student is right
+            right = torch.stack([logits_t, logits_s]).argmax(dim=2) == y
+            sign = right[0].to(z.dtype) * 2 - 1 if self.signed else z.new_ones(batch)
             if negatives is None:
                 negatives = self.sample_negatives(y)
             negatives = negatives.long()
@@ -351,23 +349,31 @@ class CMCRDLoss(Distiller):
                     sign,
                     self.temperature,
                     need_grad,
+                    grad_scale=1.0 / batch,
                 )
             else:
                 candidates = torch.cat([index[:, None], negatives], dim=1)
                 view = gathered_nce(
-                    z, self.memory, candidates, bias, sign, self.temperature, need_grad
+                    z,
+                    self.memory,
+                    candidates,
+                    bias,
+                    sign,
+                    self.temperature,
+                    need_grad,
+                    grad_scale=1.0 / batch,
                 )
             constant = k * (math.log(k_pn) - log_c) * sign.sum()
             value = (view.value - 2 * constant) / batch
             inputs, input_grads = [], []
             if need_grad:
-                grad = view.grad
-                if self.gated:  # these rows enter the loss detached
-                    detached = torch.stack(
-                        [teacher_right & ~student_right, student_right & ~teacher_right]
-                    )
+                grad = view.grad  # of the loss (the 1/B included)
+                if self.gated:  # these rows enter the loss detached: view 0's
+                    # z_t where only the teacher is right, view 1's z_s where
+                    # only the student is
+                    detached = right & ~right.flip(0)
                     grad = grad.masked_fill_(detached[:, :, None], 0.0)
-                grad_t, grad_s = _unit_rows_backward(grad.div_(batch), z, norms)
+                grad_t, grad_s = _unit_rows_backward(grad, z, norms)
                 if want_f:  # through W_s into the student
                     inputs.append(f_s)
                     input_grads.append((grad_s @ self.embed_s.weight).view_as(f_s))

@@ -118,7 +118,8 @@ class PackedLinearHeads(nn.Module):
         ``dW_i = g_i^T x_i`` and ``db_i = sum_rows g_i``; heads whose output
         gradient is ``None`` get zeros.
         """
-        grad = torch.zeros_like(self.flat)
+        missing = any(g is None for g in output_grads)
+        grad = torch.zeros_like(self.flat) if missing else torch.empty_like(self.flat)
         for i, (x, g) in enumerate(zip(inputs, output_grads, strict=True)):
             if g is None:
                 continue

@@ -68,6 +68,7 @@ def bank_nce(
     sign: torch.Tensor,
     temperature: float,
     need_grad: bool,
+    grad_scale: float = 1.0,
 ) -> NCEView:
     """Score every view's anchors against its whole bank with one batched product.
 
@@ -87,6 +88,8 @@ def bank_nce(
     temperature : float
     need_grad : bool
         Also return the gradient with respect to ``anchor`` (V, B, d).
+    grad_scale : float
+        Factor applied to that gradient (for example ``1/B`` for a mean).
     """
     views, batch = anchor.shape[:2]
     logits = torch.baddbmm(
@@ -101,7 +104,7 @@ def bank_nce(
         return NCEView(value, None)
     coef = logits.sigmoid_().mul_(signed_counts)  # reuses the logits' memory
     coef.scatter_add_(2, at_positive, -sign * torch.sigmoid(-x_pos))
-    return NCEView(value, torch.bmm(coef, memory).div_(temperature))
+    return NCEView(value, torch.bmm(coef, memory).mul_(grad_scale / temperature))
 
 
 def gathered_nce(
@@ -112,6 +115,7 @@ def gathered_nce(
     sign: torch.Tensor,
     temperature: float,
     need_grad: bool,
+    grad_scale: float = 1.0,
 ) -> NCEView:
     """Gather ``K + 1`` memory rows per anchor (column 0: the positive).
 
@@ -131,7 +135,7 @@ def gathered_nce(
             grads.append(torch.bmm(coef.unsqueeze(1), rows).squeeze(1))
     if not need_grad:
         return NCEView(value, None)
-    return NCEView(value, torch.stack(grads).div_(temperature))
+    return NCEView(value, torch.stack(grads).mul_(grad_scale / temperature))
 
 
 class _PrecomputedGradient(torch.autograd.Function):
