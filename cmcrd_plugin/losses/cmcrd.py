@@ -312,7 +312,10 @@ class CMCRDLoss(Distiller):
         flat = self.heads.flat
         want_f = torch.is_grad_enabled() and f_s.requires_grad
         want_p = torch.is_grad_enabled() and flat.requires_grad
-        with torch.no_grad():
+        # inference mode: no autograd bookkeeping for the ~100 tensor operations
+        # below (views included); what leaves the block is cloned into normal
+        # tensors, since inference tensors cannot enter autograd
+        with torch.inference_mode():
             u_s, u_t = self.heads.apply_heads(features)
             # the two views stacked, anchors in the order of the banks they are
             # scored against: view 0 = z_t on M_s, view 1 = z_s on M_t
@@ -382,11 +385,13 @@ class CMCRDLoss(Distiller):
                     input_grads.append(
                         self.heads.parameter_gradient(features, (grad_s, grad_t))
                     )
-        if self.training:
-            self._update_memory(index, z.flip(0))
+            if self.training:
+                self._update_memory(index, z.flip(0))
+        value = value.clone()
         if not inputs:
             return value
-        return with_gradients(value, tuple(inputs), tuple(input_grads))
+        grads = tuple(g.clone() for g in input_grads)
+        return with_gradients(value, tuple(inputs), grads)
 
 
 class CRDLoss(CMCRDLoss):
