@@ -313,10 +313,17 @@ class CMCRDClassifier(FeatureMatrixInputs, EEGClassifier):
             else None
         )
         self.teacher_outputs_ = None
-        if self.teacher_ is not None and (
-            self.teacher_cache is True
-            or (self.teacher_cache == "auto" and batches is not None)
-        ):
+        if isinstance(self.teacher_cache, str) and self.teacher_cache != "auto":
+            raise ValueError(
+                "teacher_cache must be True, False or 'auto', "
+                f"got {self.teacher_cache!r}"
+            )
+        cache = (
+            batches is not None
+            if self.teacher_cache == "auto"
+            else bool(self.teacher_cache)
+        )
+        if self.teacher_ is not None and cache:
             self.teacher_outputs_ = self._compute_teacher_outputs(
                 batches if batches is not None else IndexedDataset(dataset_train)
             )
@@ -347,10 +354,14 @@ class CMCRDClassifier(FeatureMatrixInputs, EEGClassifier):
             )
 
     def get_iterator(self, dataset, training=False):
-        """As skorch's; in-memory training arrays are read a batch at a time."""
-        if not isinstance(dataset, ArrayBatches):
+        """As skorch's; in-memory training arrays are read a batch at a time.
+
+        Inference over the training set (``training=False``, for example a
+        scoring callback) goes through ``iterator_valid`` as usual.
+        """
+        if not (training and isinstance(dataset, ArrayBatches)):
             return super().get_iterator(dataset, training=training)
-        kwargs = self.get_params_for("iterator_train" if training else "iterator_valid")
+        kwargs = self.get_params_for("iterator_train")
         batch_size = kwargs.pop("batch_size", self.batch_size)
         if batch_size == -1:
             batch_size = len(dataset)

@@ -80,3 +80,26 @@ def test_trainer_reads_batches_unless_the_loader_is_customised(data, extra, batc
     train, _ = net.get_split_datasets(data["X"], data["y"])
     assert isinstance(train, ArrayBatches) is batched
     assert isinstance(train, IndexedDataset) is not batched
+
+
+def test_inference_over_the_training_set_uses_iterator_valid(data):
+    net = CMCRDClassifier(
+        CMCRDMLP,
+        distiller="none",
+        max_epochs=1,
+        batch_size=16,
+        train_split=None,
+        verbose=0,
+        module__hidden_size=8,
+        iterator_valid__num_workers=0,
+    ).fit(data["X"], data["y"])
+    train, _ = net.get_split_datasets(data["X"], data["y"])
+    assert isinstance(train, ArrayBatches)
+    loader = net.get_iterator(train, training=False)
+    # braindecode wraps iterator_valid; it collates samples read one by one
+    # (the batch loader has batch_size=None)
+    assert getattr(loader, "loader", loader).batch_size == 16
+    X, y = next(iter(loader))
+    torch.testing.assert_close(X["index"], torch.arange(16))
+    torch.testing.assert_close(X["x"], torch.as_tensor(data["eeg"][:16]))
+    assert net.predict_proba(train).shape == (len(train), 5)

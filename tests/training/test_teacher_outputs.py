@@ -1,5 +1,6 @@
 import pickle
 
+import pytest
 import torch
 from skorch.callbacks import Callback
 from torch.utils.data import Dataset
@@ -114,3 +115,11 @@ def test_auto_does_not_cache_for_a_dataset_but_true_does(data):
     forced, spy = _fit(data, teacher, dataset, teacher_cache=True)
     assert spy.cached and all(spy.cached)
     _assert_same_training(net, forced)
+
+
+def test_unknown_teacher_cache_mode_is_a_clear_error(data):
+    teacher = TeacherClassifier(CMCRDMLP, max_epochs=1, verbose=0, train_split=None)
+    teacher = teacher.fit(data["eye"], data["y"]).module_
+    net = CMCRDClassifier(CMCRDMLP, teacher=teacher, teacher_cache="always", **FAST)
+    with pytest.raises(ValueError, match="teacher_cache must be True, False or 'auto'"):
+        net.fit(data["X"], data["y"])
