@@ -12,7 +12,7 @@ from typing import Literal
 import torch
 
 from .base import Distiller
-from .entropy import confidence_weights
+from .entropy import log_confidence_weights
 from .heads import HeadView, PackedLinearHeads
 from .nce import (
     bank_nce,
@@ -334,7 +334,7 @@ class CMCRDLoss(Distiller):
             k_pn = k / self.n_data
             log_c = math.log(k_pn + NCE_EPS)
             log_w = (
-                torch.log(confidence_weights(torch.softmax(logits_t, dim=1)))
+                log_confidence_weights(torch.softmax(logits_t, dim=1))
                 if self.weighted
                 else z.new_zeros(batch)
             )
@@ -379,7 +379,8 @@ class CMCRDLoss(Distiller):
                 grad_t, grad_s = _unit_rows_backward(grad, z, norms)
                 if want_f:  # through W_s into the student
                     inputs.append(f_s)
-                    input_grads.append((grad_s @ self.embed_s.weight).view_as(f_s))
+                    w_s = self.heads.detached_weights()[0][0]
+                    input_grads.append((grad_s @ w_s).view_as(f_s))
                 if want_p:
                     inputs.append(flat)
                     input_grads.append(

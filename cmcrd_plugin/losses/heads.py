@@ -69,7 +69,13 @@ class PackedLinearHeads(nn.Module):
         sizes = [self.out_features * (d + 1) for d in self.in_features]
         self.offsets = [sum(sizes[:i]) for i in range(len(sizes))]
         self.flat = nn.Parameter(torch.empty(sum(sizes)))
+        self._detached_views: tuple | None = None  # (key, views): see below
         self.reset_parameters()
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_detached_views"] = None
+        return state
 
     def reset_parameters(self) -> None:
         with torch.no_grad():
@@ -94,6 +100,22 @@ class PackedLinearHeads(nn.Module):
         """Views ``(weight, bias)`` of head ``i`` in the packed parameter."""
         return self.split(self.flat, i)
 
+    def detached_weights(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """``(weight, bias)`` of every head as views of ``flat.detach()``.
+
+        For computations without autograd. The views share ``flat``'s
+        storage, so in-place optimiser updates show through; they are made
+        once and again only when ``flat``'s storage changes (``.to()``,
+        ``.double()``), which saves a dozen view operations per training step.
+        """
+        flat = self.flat
+        key = (flat.data_ptr(), flat.dtype, flat.device, flat.shape)
+        if self._detached_views is None or self._detached_views[0] != key:
+            data = flat.detach()
+            views = [self.split(data, i) for i in range(len(self.in_features))]
+            self._detached_views = (key, views)
+        return self._detached_views[1]
+
     def head(self, i: int) -> HeadView:
         """Head ``i`` as an ``nn.Linear``-like callable view."""
         return HeadView(self, i)
@@ -101,11 +123,10 @@ class PackedLinearHeads(nn.Module):
     @torch.no_grad()
     def apply_heads(self, inputs: Sequence[torch.Tensor]) -> list[torch.Tensor]:
         """``x_i @ W_i.T + b_i`` for every head, without autograd."""
-        outputs = []
-        for i, x in enumerate(inputs):
-            weight, bias = self.weight_and_bias(i)
-            outputs.append(torch.addmm(bias, x, weight.T))
-        return outputs
+        return [
+            torch.addmm(bias, x, weight.T)
+            for x, (weight, bias) in zip(inputs, self.detached_weights(), strict=True)
+        ]
 
     @torch.no_grad()
     def parameter_gradient(
@@ -118,12 +139,11 @@ class PackedLinearHeads(nn.Module):
         ``dW_i = g_i^T x_i`` and ``db_i = sum_rows g_i``; heads whose output
         gradient is ``None`` get zeros.
         """
-        missing = any(g is None for g in output_grads)
-        grad = torch.zeros_like(self.flat) if missing else torch.empty_like(self.flat)
+        pieces = []
         for i, (x, g) in enumerate(zip(inputs, output_grads, strict=True)):
             if g is None:
-                continue
-            weight, bias = self.split(grad, i)
-            torch.mm(g.T, x, out=weight)
-            torch.sum(g, dim=0, out=bias)
-        return grad
+                size = self.out_features * (self.in_features[i] + 1)
+                pieces.append(self.flat.new_zeros(size))
+            else:
+                pieces += [torch.mm(g.T, x).view(-1), g.sum(dim=0)]
+        return torch.cat(pieces)

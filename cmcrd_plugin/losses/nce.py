@@ -96,14 +96,14 @@ def bank_nce(
         bias[:, :, None], anchor, memory.transpose(1, 2), alpha=1.0 / temperature
     )
     at_positive = positives.view(1, batch, 1).expand(views, batch, 1)
-    x_pos = logits.gather(2, at_positive)
+    minus_pos = logits.gather(2, at_positive).neg_()  # -x_i0
     sign = sign.view(1, batch, 1)
     negatives = F.softplus(logits).view(views, -1) @ signed_counts.reshape(-1)
-    value = negatives.sum() + (sign * F.softplus(-x_pos)).sum()
+    value = negatives.sum() + (sign * F.softplus(minus_pos)).sum()
     if not need_grad:
         return NCEView(value, None)
     coef = logits.sigmoid_().mul_(signed_counts)  # reuses the logits' memory
-    coef.scatter_add_(2, at_positive, -sign * torch.sigmoid(-x_pos))
+    coef.scatter_add_(2, at_positive, minus_pos.sigmoid_().mul_(sign).neg_())
     return NCEView(value, torch.bmm(coef, memory).mul_(grad_scale / temperature))
 
 
