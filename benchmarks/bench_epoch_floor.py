@@ -1,0 +1,130 @@
+"""How low can the CMCRD / EEG-only epoch-time ratio go on this machine?
+
+An experiment, not a distiller: ``ArithmeticFloor`` plugs into
+``CMCRDClassifier`` in place of the CMCRD loss and does only the loss's
+unavoidable work, with none of its element-wise operations: both projection
+heads (forward and gradient), scoring both views against their whole bank
+and the gradient product back (the four batched matrix products), and
+drawing K uniform numbers per anchor for the negatives. Everything else the
+trainer does is unchanged (teacher cache, batch reads, the gradient handed
+to autograd, one packed parameter for the optimiser). Its epoch time divided
+by the EEG-only epoch time is a floor for any implementation of the CMCRD
+loss in PyTorch operations on this CPU; the real loss is printed beside it.
+Same data, pairing and table layout as ``bench_epoch_time.py``; synthetic
+data, a speed measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import warnings
+
+import torch
+from braindecode import EEGClassifier
+
+from cmcrd_plugin.data import FeatureScaler, load_seed_v, seed_v_folds
+from cmcrd_plugin.losses.base import Distiller
+from cmcrd_plugin.losses.heads import PackedLinearHeads
+from cmcrd_plugin.losses.nce import with_gradients
+from cmcrd_plugin.models.dgcnn import SEEDDGCNN
+from cmcrd_plugin.models.mlp import CMCRDMLP
+from cmcrd_plugin.synthetic import write_seed_v
+from cmcrd_plugin.training import CMCRDClassifier, TeacherClassifier
+
+
+class ArithmeticFloor(Distiller):
+    """The CMCRD loss's matrix products and random draws, nothing else."""
+
+    default_weight = 0.02
+
+    def __init__(self, student_dim, teacher_dim, feat_dim=128, n_negatives=1000):
+        super().__init__(student_dim, teacher_dim)
+        self.n_negatives = n_negatives
+        self.heads = PackedLinearHeads([student_dim, teacher_dim], feat_dim)
+        self.register_buffer("memory", torch.empty(2, 0, feat_dim))
+
+    def set_training_labels(self, labels):
+        super().set_training_labels(labels)
+        bank = torch.randn(2, self.n_data, self.heads.out_features)
+        self.memory = torch.nn.functional.normalize(bank, dim=2)
+
+    def forward(self, f_s, f_t, logits_s, logits_t, y, index):
+        features = (f_s.flatten(1), f_t.flatten(1))
+        with torch.inference_mode():
+            u_s, u_t = self.heads.apply_heads(features)
+            z = torch.stack([u_t, u_s])
+            scores = torch.bmm(z, self.memory.transpose(1, 2))
+            torch.rand(len(y), self.n_negatives)
+            grad = torch.bmm(scores, self.memory)
+            w_s = self.heads.detached_weights()[0][0]
+            grad_f = (grad[1] @ w_s).view_as(f_s)
+            grad_p = self.heads.parameter_gradient(features, (grad[1], grad[0]))
+            value = scores[0, 0, 0] * 0
+        return with_gradients(
+            value.clone(), (f_s, self.heads.flat), (grad_f.clone(), grad_p.clone())
+        )
+
+
+def _epoch(net, X, y) -> float:
+    net.partial_fit(X, y, epochs=1)
+    return net.history[-1, "dur"]
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pairs", type=int, default=20)
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    with tempfile.TemporaryDirectory() as root:
+        windows = load_seed_v(write_seed_v(root, subjects=[1], progress=False))
+    train = windows.subset(seed_v_folds(windows)[0].train)
+    eeg = FeatureScaler().fit_transform(train.eeg)
+    eye = FeatureScaler().fit_transform(train.eye)[:, :, None]
+    y = train.label
+    common = dict(
+        optimizer=torch.optim.AdamW,
+        lr=1e-3,
+        batch_size=32,
+        train_split=None,
+        verbose=0,
+        max_epochs=1,
+    )
+    teacher = TeacherClassifier(CMCRDMLP, **common).fit(eye, y).module_
+    paired = {"x": eeg, "eye": eye}
+    print(
+        f"SYNTHETIC SEED-V subject 1, {len(y)} training windows, batch 32, K=1000, "
+        f"torch threads={torch.get_num_threads()}, {args.pairs} epoch rounds"
+    )
+    print(f"{'backbone':<10}{'floor ratio':>14}{'CMCRD ratio':>14}")
+    for name, model in (("MLP", CMCRDMLP), ("DGCNN", SEEDDGCNN)):
+        torch.manual_seed(0)
+        nets = {
+            "base": (EEGClassifier(model, **common).fit(eeg, y), eeg),
+            "floor": (
+                CMCRDClassifier(
+                    model, teacher=teacher, distiller=ArithmeticFloor, **common
+                ).fit(paired, y),
+                paired,
+            ),
+            "cmcrd": (
+                CMCRDClassifier(model, teacher=teacher, **common).fit(paired, y),
+                paired,
+            ),
+        }
+        ratios = {"floor": [], "cmcrd": []}
+        for i in range(args.pairs):
+            order = list(nets) if i % 2 == 0 else list(nets)[::-1]
+            times = {key: _epoch(*nets[key], y) for key in order}
+            for key in ratios:
+                ratios[key].append(times[key] / times["base"])
+        print(
+            f"{name:<10}{statistics.median(ratios['floor']):>14.2f}"
+            f"{statistics.median(ratios['cmcrd']):>14.2f}"
+        )
+    print("ratios: median over the rounds of (epoch time / EEGClassifier epoch time)")
+
+
+if __name__ == "__main__":
+    main()
