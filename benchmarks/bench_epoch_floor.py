@@ -18,19 +18,16 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
-import warnings
 
 import torch
 from braindecode import EEGClassifier
+from epoch_setup import COMMON, epoch_seconds, synthetic_subject
 
-from cmcrd_plugin.data import FeatureScaler, load_seed_v, seed_v_folds
 from cmcrd_plugin.losses.base import Distiller
 from cmcrd_plugin.losses.heads import PackedLinearHeads
 from cmcrd_plugin.losses.nce import with_gradients
 from cmcrd_plugin.models.dgcnn import SEEDDGCNN
 from cmcrd_plugin.models.mlp import CMCRDMLP
-from cmcrd_plugin.synthetic import write_seed_v
 from cmcrd_plugin.training import CMCRDClassifier, TeacherClassifier
 
 
@@ -67,31 +64,12 @@ class ArithmeticFloor(Distiller):
         )
 
 
-def _epoch(net, X, y) -> float:
-    net.partial_fit(X, y, epochs=1)
-    return net.history[-1, "dur"]
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pairs", type=int, default=20)
     args = parser.parse_args(argv)
-    warnings.filterwarnings("ignore", category=FutureWarning)
-    with tempfile.TemporaryDirectory() as root:
-        windows = load_seed_v(write_seed_v(root, subjects=[1], progress=False))
-    train = windows.subset(seed_v_folds(windows)[0].train)
-    eeg = FeatureScaler().fit_transform(train.eeg)
-    eye = FeatureScaler().fit_transform(train.eye)[:, :, None]
-    y = train.label
-    common = dict(
-        optimizer=torch.optim.AdamW,
-        lr=1e-3,
-        batch_size=32,
-        train_split=None,
-        verbose=0,
-        max_epochs=1,
-    )
-    teacher = TeacherClassifier(CMCRDMLP, **common).fit(eye, y).module_
+    eeg, eye, y = synthetic_subject()
+    teacher = TeacherClassifier(CMCRDMLP, **COMMON).fit(eye, y).module_
     paired = {"x": eeg, "eye": eye}
     print(
         f"SYNTHETIC SEED-V subject 1, {len(y)} training windows, batch 32, K=1000, "
@@ -101,22 +79,22 @@ def main(argv=None) -> None:
     for name, model in (("MLP", CMCRDMLP), ("DGCNN", SEEDDGCNN)):
         torch.manual_seed(0)
         nets = {
-            "base": (EEGClassifier(model, **common).fit(eeg, y), eeg),
+            "base": (EEGClassifier(model, **COMMON).fit(eeg, y), eeg),
             "floor": (
                 CMCRDClassifier(
-                    model, teacher=teacher, distiller=ArithmeticFloor, **common
+                    model, teacher=teacher, distiller=ArithmeticFloor, **COMMON
                 ).fit(paired, y),
                 paired,
             ),
             "cmcrd": (
-                CMCRDClassifier(model, teacher=teacher, **common).fit(paired, y),
+                CMCRDClassifier(model, teacher=teacher, **COMMON).fit(paired, y),
                 paired,
             ),
         }
         ratios = {"floor": [], "cmcrd": []}
         for i in range(args.pairs):
             order = list(nets) if i % 2 == 0 else list(nets)[::-1]
-            times = {key: _epoch(*nets[key], y) for key in order}
+            times = {key: epoch_seconds(*nets[key], y) for key in order}
             for key in ratios:
                 ratios[key].append(times[key] / times["base"])
         print(

@@ -31,17 +31,14 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
-import warnings
 
 import torch
 from braindecode import EEGClassifier
+from epoch_setup import COMMON, epoch_seconds, synthetic_subject
 
-from cmcrd_plugin.data import FeatureScaler, load_seed_v, seed_v_folds
 from cmcrd_plugin.models.dgcnn import SEEDDGCNN
 from cmcrd_plugin.models.mlp import CMCRDMLP
-from cmcrd_plugin.synthetic import write_seed_v
 from cmcrd_plugin.training import CMCRDClassifier, TeacherClassifier
 
 PINNED_ALLOCATOR = {
@@ -49,11 +46,6 @@ PINNED_ALLOCATOR = {
     "MALLOC_TRIM_THRESHOLD_": str(2**30),
     "MALLOC_TOP_PAD_": str(64 * 2**20),
 }
-
-
-def _epoch(net, X, y) -> float:
-    net.partial_fit(X, y, epochs=1)
-    return net.history[-1, "dur"]
 
 
 def main(argv=None) -> None:
@@ -69,23 +61,8 @@ def main(argv=None) -> None:
     if args.fixed_allocator and not pinned:
         env = {**os.environ, **PINNED_ALLOCATOR}
         os.execve(sys.executable, [sys.executable, *sys.argv], env)
-    warnings.filterwarnings("ignore", category=FutureWarning)
-    with tempfile.TemporaryDirectory() as root:
-        windows = load_seed_v(write_seed_v(root, subjects=[1], progress=False))
-    split = seed_v_folds(windows)[0]
-    train = windows.subset(split.train)
-    eeg = FeatureScaler().fit_transform(train.eeg)
-    eye = FeatureScaler().fit_transform(train.eye)[:, :, None]
-    y = train.label
-    common = dict(
-        optimizer=torch.optim.AdamW,
-        lr=1e-3,
-        batch_size=32,
-        train_split=None,
-        verbose=0,
-        max_epochs=1,
-    )
-    teacher = TeacherClassifier(CMCRDMLP, **common).fit(eye, y)
+    eeg, eye, y = synthetic_subject()
+    teacher = TeacherClassifier(CMCRDMLP, **COMMON).fit(eye, y)
     print(
         f"SYNTHETIC SEED-V subject 1, {len(y)} training windows, batch 32, "
         f"K=1000, torch threads={torch.get_num_threads()}, {args.pairs} epoch pairs, "
@@ -99,16 +76,16 @@ def main(argv=None) -> None:
     )
     for name, model in (("MLP", CMCRDMLP), ("DGCNN", SEEDDGCNN)):
         torch.manual_seed(0)
-        base = EEGClassifier(model, **common).fit(eeg, y)
-        student = CMCRDClassifier(model, teacher=teacher.module_, **common)
+        base = EEGClassifier(model, **COMMON).fit(eeg, y)
+        student = CMCRDClassifier(model, teacher=teacher.module_, **COMMON)
         student.fit({"x": eeg, "eye": eye}, y)
         # EEG-only through our trainer: same batch reads as the CMCRD run
-        plain = CMCRDClassifier(model, distiller="none", **common)
+        plain = CMCRDClassifier(model, distiller="none", **COMMON)
         plain.fit({"x": eeg}, y)
         runs = {
-            "base": lambda net=base: _epoch(net, eeg, y),
-            "cmcrd": lambda net=student: _epoch(net, {"x": eeg, "eye": eye}, y),
-            "plain": lambda net=plain: _epoch(net, {"x": eeg}, y),
+            "base": lambda net=base: epoch_seconds(net, eeg, y),
+            "cmcrd": lambda net=student: epoch_seconds(net, {"x": eeg, "eye": eye}, y),
+            "plain": lambda net=plain: epoch_seconds(net, {"x": eeg}, y),
         }
         times = {"base": [], "cmcrd": [], "plain": []}
         ratios, same_loader = [], []

@@ -62,12 +62,8 @@ def test_only_plain_in_memory_datasets_are_read_in_batches():
     assert ArrayBatches.from_dataset(Dataset(X, None), ["x"]) is None
 
 
-@pytest.mark.parametrize(
-    "extra, batched",
-    [({}, True), ({"iterator_train__num_workers": 0}, False)],
-)
-def test_trainer_reads_batches_unless_the_loader_is_customised(data, extra, batched):
-    net = CMCRDClassifier(
+def _eeg_only(data, **extra):
+    return CMCRDClassifier(
         CMCRDMLP,
         distiller="none",
         max_epochs=1,
@@ -77,22 +73,21 @@ def test_trainer_reads_batches_unless_the_loader_is_customised(data, extra, batc
         module__hidden_size=8,
         **extra,
     ).fit(data["X"], data["y"])
+
+
+@pytest.mark.parametrize(
+    "extra, batched",
+    [({}, True), ({"iterator_train__num_workers": 0}, False)],
+)
+def test_trainer_reads_batches_unless_the_loader_is_customised(data, extra, batched):
+    net = _eeg_only(data, **extra)
     train, _ = net.get_split_datasets(data["X"], data["y"])
     assert isinstance(train, ArrayBatches) is batched
     assert isinstance(train, IndexedDataset) is not batched
 
 
 def test_inference_over_the_training_set_uses_iterator_valid(data):
-    net = CMCRDClassifier(
-        CMCRDMLP,
-        distiller="none",
-        max_epochs=1,
-        batch_size=16,
-        train_split=None,
-        verbose=0,
-        module__hidden_size=8,
-        iterator_valid__num_workers=0,
-    ).fit(data["X"], data["y"])
+    net = _eeg_only(data, iterator_valid__num_workers=0)
     train, _ = net.get_split_datasets(data["X"], data["y"])
     assert isinstance(train, ArrayBatches)
     loader = net.get_iterator(train, training=False)
