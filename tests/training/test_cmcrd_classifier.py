@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 from braindecode import EEGClassifier
+from quick_fit import FAST
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from skorch.callbacks import Checkpoint, EarlyStopping, LRScheduler
@@ -12,16 +13,6 @@ from skorch.helper import SliceDict, predefined_split
 
 from cmcrd_plugin.models.mlp import CMCRDMLP
 from cmcrd_plugin.training import CMCRDClassifier, TeacherClassifier
-
-FAST = dict(
-    max_epochs=2,
-    batch_size=32,
-    lr=5e-3,
-    optimizer=torch.optim.AdamW,
-    verbose=0,
-    train_split=None,
-    module__hidden_size=16,
-)
 
 
 @pytest.fixture(scope="module")

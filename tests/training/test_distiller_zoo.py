@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+from quick_fit import FAST as QUICK_FIT
 from skorch.callbacks import Callback, Checkpoint, LoadInitState
 from skorch.helper import SliceDict
 
@@ -10,15 +11,7 @@ from cmcrd_plugin.models.mlp import CMCRDMLP
 from cmcrd_plugin.training import CMCRDClassifier, TeacherClassifier
 
 DISTILLERS = ["cmcrd", "crd", "kd", "fitnet", "nst", "sp", "rkd", "pkt", "none"]
-FAST = dict(
-    max_epochs=1,
-    batch_size=32,
-    lr=5e-3,
-    optimizer=torch.optim.AdamW,
-    verbose=0,
-    train_split=None,
-    module__hidden_size=16,
-)
+FAST = {**QUICK_FIT, "max_epochs": 1}
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@ import pickle
 
 import pytest
 import torch
+from quick_fit import FAST as QUICK_FIT
 from skorch.callbacks import Callback
 from torch.utils.data import Dataset
 
@@ -11,16 +12,7 @@ from cmcrd_plugin.training import CMCRDClassifier, TeacherClassifier
 from cmcrd_plugin.training.batches import ArrayBatches
 from cmcrd_plugin.training.teacher_outputs import compute_teacher_outputs
 
-FAST = dict(
-    max_epochs=2,
-    batch_size=32,
-    lr=5e-3,
-    optimizer=torch.optim.AdamW,
-    verbose=0,
-    train_split=None,
-    module__hidden_size=16,
-    distiller__n_negatives=64,
-)
+FAST = {**QUICK_FIT, "distiller__n_negatives": 64}
 
 
 class DictWindows(Dataset):

@@ -6,6 +6,7 @@ import textwrap
 import numpy as np
 import pytest
 import torch
+from quick_fit import FAST
 from sklearn.base import clone
 from skorch.callbacks import Checkpoint, LoadInitState
 
@@ -73,17 +74,6 @@ def centre_plugin(tmp_path, monkeypatch):
     yield
     monkeypatch.undo()
     cmcrd_plugin.get_registry(reload=True)
-
-
-FAST = dict(
-    max_epochs=2,
-    batch_size=32,
-    lr=5e-3,
-    optimizer=torch.optim.AdamW,
-    verbose=0,
-    train_split=None,
-    module__hidden_size=16,
-)
 
 
 def test_third_party_distiller_by_name_clone_pickle_and_resume(
