@@ -2,15 +2,18 @@
 
 skorch's default loader reads a batch sample by sample and collates the
 pieces: a Python loop over the samples of every batch. When the training
-data are arrays held in memory (``fit({"x": eeg, "eye": eye}, y)``) the
-trainers read each batch instead with one fancy index per array, through a
-standard :class:`torch.utils.data.DataLoader` with ``batch_size=None`` over
-a :class:`~torch.utils.data.BatchSampler` (PyTorch's documented pattern for
-bulk reads). Shuffling draws from the same random stream as skorch's loader.
+data are arrays held in memory (``fit({"x": eeg, "eye": eye}, y)`` or
+``fit(eye, y)``) the trainers read each batch instead with one fancy index
+per array, through a standard :class:`torch.utils.data.DataLoader` with
+``batch_size=None`` over a :class:`~torch.utils.data.BatchSampler`
+(PyTorch's documented pattern for bulk reads). Shuffling draws from the same
+random stream as skorch's loader. :class:`WholeBatchReads` is the trainers'
+side of it.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -35,39 +38,53 @@ def _rows(array, rows: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(array[rows]))
 
 
+_ARRAYS = (np.ndarray, torch.Tensor)
+
+
 class ArrayBatches(torch.utils.data.Dataset):
     """Training windows held in memory, read a whole batch per call.
 
-    ``batches[positions]`` returns ``({key: Tensor, ..., "index": LongTensor},
-    y)`` for a sequence of positions in the training set; ``"index"`` is the
-    position itself (a window's row in the memory banks).
+    With ``keys``, ``batches[positions]`` returns ``({key: Tensor, ...,
+    "index": LongTensor}, y)`` for a sequence of positions in the training
+    set; ``"index"`` is the position itself (a window's row in the memory
+    banks). With ``keys=None``, ``X`` is one array and ``batches[positions]``
+    returns ``(Tensor, y)``.
 
     Parameters
     ----------
-    X : mapping of str to array
+    X : array or mapping of str to array
         The arrays (NumPy or torch, first axis = windows).
     y : array
         Labels.
-    keys : sequence of str
-        The members of ``X`` read per batch.
+    keys : sequence of str or None
+        The members of ``X`` read per batch; ``None`` when ``X`` is an array.
     rows : array of int, optional
         The rows of ``X`` and ``y`` that make up the training set (a subset
         cut by skorch's ``train_split``); all rows by default.
     """
 
     def __init__(
-        self, X: Mapping, y, keys: Sequence[str], rows: np.ndarray | None = None
+        self,
+        X: Mapping | np.ndarray | torch.Tensor,
+        y,
+        keys: Sequence[str] | None,
+        rows: np.ndarray | None = None,
     ) -> None:
-        self.arrays = {key: X[key] for key in keys}
+        self.keys = None if keys is None else list(keys)
+        self.arrays = {None: X} if keys is None else {key: X[key] for key in keys}
         self.y = y
         self.rows = None if rows is None else np.asarray(rows, dtype=np.int64)
 
     @classmethod
-    def from_dataset(cls, dataset, keys: Sequence[str]) -> ArrayBatches | None:
-        """Batch reads of a skorch ``Dataset`` over a dict of arrays (or a Subset).
+    def from_dataset(
+        cls, dataset, keys: Sequence[str] | None = None
+    ) -> ArrayBatches | None:
+        """Batch reads of a skorch ``Dataset`` over arrays (or a Subset of one).
 
-        Returns ``None`` for anything else (a custom dataset may transform its
-        samples, so it is read sample by sample as usual).
+        ``keys`` names the members of a dict ``X`` to read; ``None`` expects
+        ``X`` to be one array. Returns ``None`` for anything else (a custom
+        dataset may transform its samples, so it is read sample by sample as
+        usual).
         """
         rows = None
         if isinstance(dataset, Subset):
@@ -75,12 +92,13 @@ class ArrayBatches(torch.utils.data.Dataset):
         if type(dataset) is not SkorchDataset or dataset.y is None:
             return None
         X = dataset.X
-        arrays = (np.ndarray, torch.Tensor)
-        if not isinstance(X, Mapping) or not all(
-            key in X and isinstance(X[key], arrays) for key in keys
-        ):
-            return None
-        if not isinstance(dataset.y, arrays):
+        if keys is None:
+            readable = isinstance(X, _ARRAYS)
+        else:
+            readable = isinstance(X, Mapping) and all(
+                key in X and isinstance(X[key], _ARRAYS) for key in keys
+            )
+        if not readable or not isinstance(dataset.y, _ARRAYS):
             return None
         return cls(X, dataset.y, keys, rows)
 
@@ -91,9 +109,12 @@ class ArrayBatches(torch.utils.data.Dataset):
         scalar = np.ndim(positions) == 0
         positions = np.atleast_1d(np.asarray(positions, dtype=np.int64))
         rows = positions if self.rows is None else self.rows[positions]
+        y = _rows(self.y, rows)
+        if self.keys is None:
+            X = _rows(self.arrays[None], rows)
+            return (X[0], y[0]) if scalar else (X, y)
         X = {key: _rows(array, rows) for key, array in self.arrays.items()}
         X["index"] = torch.from_numpy(positions)
-        y = _rows(self.y, rows)
         if scalar:
             return {key: value[0] for key, value in X.items()}, y[0]
         return X, y
@@ -117,3 +138,54 @@ def batch_loader(
         batch_size=None,
         sampler=BatchSampler(order, batch_size=batch_size, drop_last=drop_last),
     )
+
+
+class WholeBatchReads:
+    """Mixin for braindecode estimators: training arrays read a batch at a time.
+
+    The estimator's ``get_split_datasets`` wraps its training set with
+    :meth:`batch_reads` (``None`` when the data or the loader settings do
+    not allow it); :meth:`get_iterator` then serves that training set with
+    :func:`batch_loader`. Batch reads are used only when ``iterator_train``
+    is the default ``DataLoader`` with at most ``batch_size``, ``shuffle``,
+    ``drop_last`` and ``generator`` set; inference, validation and anything
+    else go through skorch's loaders as usual.
+    """
+
+    def batch_reads(
+        self, dataset, keys: Sequence[str] | None = None
+    ) -> ArrayBatches | None:
+        """``dataset`` as :class:`ArrayBatches`, or ``None`` where not allowed."""
+        options = set(self.get_params_for("iterator_train"))
+        allowed = (
+            self.iterator_train is torch.utils.data.DataLoader
+            and options <= BATCH_LOADER_OPTIONS
+        )
+        return ArrayBatches.from_dataset(dataset, keys) if allowed else None
+
+    def get_iterator(self, dataset, training=False):
+        """As skorch's; in-memory training arrays are read a batch at a time.
+
+        Inference over the training set (``training=False``, for example a
+        scoring callback) goes through ``iterator_valid`` as usual.
+        """
+        if not (training and isinstance(dataset, ArrayBatches)):
+            return super().get_iterator(dataset, training=training)
+        kwargs = self.get_params_for("iterator_train")
+        batch_size = kwargs.pop("batch_size", self.batch_size)
+        if batch_size == -1:
+            batch_size = len(dataset)
+        warned = getattr(self, "_warned_drop_last_", True)
+        if not warned and kwargs.get("drop_last") and len(dataset) < batch_size:
+            # what braindecode warns (once per fit) for its own loader
+            self._warned_drop_last_ = True
+            warnings.warn(
+                f"The training set has {len(dataset)} example(s), which is smaller "
+                f"than batch_size={batch_size}. With iterator_train__drop_last=True "
+                "(the braindecode default), all training batches are dropped and "
+                f"the model is not trained. Reduce batch_size to at most "
+                f"{len(dataset)}, or pass iterator_train__drop_last=False.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return batch_loader(dataset, batch_size, **kwargs)

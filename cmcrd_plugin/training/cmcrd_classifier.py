@@ -17,7 +17,7 @@ from ..losses.base import Distiller, DistillResult
 from ..losses.kd import kd_loss
 from ..losses.mcc import MCCLoss
 from ..models.features import forward_with_features, head_of
-from .batches import BATCH_LOADER_OPTIONS, ArrayBatches, batch_loader
+from .batches import ArrayBatches, WholeBatchReads, batch_loader
 from .loss_parts import loss_part_scorers
 from .shapes import FeatureMatrixInputs
 from .teacher_outputs import TeacherOutputs, compute_teacher_outputs
@@ -44,7 +44,7 @@ def _static_feature_size(model: nn.Module, layer: str) -> int | None:
     return head.in_features if isinstance(head, nn.Linear) else None
 
 
-class CMCRDClassifier(FeatureMatrixInputs, EEGClassifier):
+class CMCRDClassifier(WholeBatchReads, FeatureMatrixInputs, EEGClassifier):
     """A braindecode ``EEGClassifier`` that distils a frozen teacher into the model.
 
     Replace ``EEGClassifier`` by ``CMCRDClassifier`` in a braindecode script and
@@ -307,11 +307,7 @@ class CMCRDClassifier(FeatureMatrixInputs, EEGClassifier):
         if len(current) != len(labels) or not torch.equal(current.cpu(), labels):
             self.distiller_.set_training_labels(labels)
         keys = ["x"] if self.teacher_ is None else ["x", self.teacher_key]
-        batches = (
-            ArrayBatches.from_dataset(dataset_train, keys)
-            if self._batch_reads_allowed()
-            else None
-        )
+        batches = self.batch_reads(dataset_train, keys)
         self.teacher_outputs_ = None
         if isinstance(self.teacher_cache, str) and self.teacher_cache != "auto":
             raise ValueError(
@@ -333,13 +329,6 @@ class CMCRDClassifier(FeatureMatrixInputs, EEGClassifier):
             return batches, dataset_valid
         return IndexedDataset(dataset_train), dataset_valid
 
-    def _batch_reads_allowed(self) -> bool:
-        options = set(self.get_params_for("iterator_train"))
-        return (
-            self.iterator_train is torch.utils.data.DataLoader
-            and options <= BATCH_LOADER_OPTIONS
-        )
-
     def _compute_teacher_outputs(self, dataset) -> TeacherOutputs:
         if isinstance(dataset, ArrayBatches):
             loader = batch_loader(dataset, batch_size=max(self.batch_size, 1024))
@@ -352,20 +341,6 @@ class CMCRDClassifier(FeatureMatrixInputs, EEGClassifier):
             return compute_teacher_outputs(
                 self.teacher_, inputs, self.teacher_feature_layer
             )
-
-    def get_iterator(self, dataset, training=False):
-        """As skorch's; in-memory training arrays are read a batch at a time.
-
-        Inference over the training set (``training=False``, for example a
-        scoring callback) goes through ``iterator_valid`` as usual.
-        """
-        if not (training and isinstance(dataset, ArrayBatches)):
-            return super().get_iterator(dataset, training=training)
-        kwargs = self.get_params_for("iterator_train")
-        batch_size = kwargs.pop("batch_size", self.batch_size)
-        if batch_size == -1:
-            batch_size = len(dataset)
-        return batch_loader(dataset, batch_size, **kwargs)
 
     def on_train_end(self, net, X=None, y=None, **kwargs):
         super().on_train_end(net, X=X, y=y, **kwargs)

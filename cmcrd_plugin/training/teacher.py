@@ -9,12 +9,13 @@ from braindecode import EEGClassifier
 from torch import nn
 
 from ..losses.mcc import MCCLoss
+from .batches import WholeBatchReads
 from .loss_parts import loss_part_scorers
 from .shapes import FeatureMatrixInputs
 from .unlabeled import unlabeled_batches
 
 
-class TeacherClassifier(FeatureMatrixInputs, EEGClassifier):
+class TeacherClassifier(WholeBatchReads, FeatureMatrixInputs, EEGClassifier):
     """``EEGClassifier`` trained with cross-entropy + ``lambda_mcc`` * MCC.
 
     The teacher of CMCRD (an eye-movement model by default, or an EEG model
@@ -25,6 +26,12 @@ class TeacherClassifier(FeatureMatrixInputs, EEGClassifier):
     backpropagates it; we do, and ``lambda_mcc=0`` gives plain cross-entropy.
     The two parts are recorded per batch as ``ce_loss`` and ``mcc_loss``.
     Validation loss is cross-entropy.
+
+    In-memory training arrays are read a whole batch at a time, as in
+    :class:`~cmcrd_plugin.training.CMCRDClassifier` (same batches, same
+    order as skorch's per-sample loader), unless ``iterator_train`` is
+    customised beyond ``shuffle``, ``drop_last``, ``batch_size`` and
+    ``generator``.
 
     Parameters
     ----------
@@ -62,6 +69,11 @@ class TeacherClassifier(FeatureMatrixInputs, EEGClassifier):
     @property
     def _default_callbacks(self):
         return [*super()._default_callbacks, *loss_part_scorers("ce_loss", "mcc_loss")]
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
+        batches = self.batch_reads(dataset_train)
+        return (dataset_train if batches is None else batches), dataset_valid
 
     def get_loss(self, y_pred, y_true, *args, training=False, **kwargs):
         ce = super().get_loss(y_pred, y_true, *args, training=training, **kwargs)
