@@ -19,7 +19,7 @@ from ..losses.mcc import MCCLoss
 from ..models.features import forward_with_features, head_of
 from .batches import ArrayBatches, WholeBatchReads, batch_loader
 from .loss_parts import loss_part_scorers
-from .shapes import FeatureMatrixInputs
+from .shapes import FeatureMatrixInputs, OnePredictionPerWindow
 from .teacher_outputs import TeacherOutputs, compute_teacher_outputs
 from .unlabeled import unlabeled_batches
 
@@ -44,7 +44,9 @@ def _static_feature_size(model: nn.Module, layer: str) -> int | None:
     return head.in_features if isinstance(head, nn.Linear) else None
 
 
-class CMCRDClassifier(WholeBatchReads, FeatureMatrixInputs, EEGClassifier):
+class CMCRDClassifier(
+    OnePredictionPerWindow, WholeBatchReads, FeatureMatrixInputs, EEGClassifier
+):
     """A braindecode ``EEGClassifier`` that distils a frozen teacher into the model.
 
     Replace ``EEGClassifier`` by ``CMCRDClassifier`` in a braindecode script and

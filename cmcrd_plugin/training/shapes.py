@@ -42,3 +42,24 @@ class FeatureMatrixInputs:
 
     def _set_signal_args(self, X, y, classes):
         return super()._set_signal_args(features_as_channels(X), y, classes)
+
+
+class OnePredictionPerWindow:
+    """Mixin for braindecode estimators that predict one label per window.
+
+    Distillation pairs one student feature with one teacher feature per
+    window, and MCC works on one row of logits per window, so braindecode's
+    cropped decoding (``cropped=True``: several predictions per window) is
+    refused when the estimator is initialised, with an error that says so,
+    instead of failing on a target-size mismatch in the first batch.
+    """
+
+    def initialize(self):
+        """As skorch's; raises ``ValueError`` for ``cropped=True``."""
+        if getattr(self, "cropped", False):
+            raise ValueError(
+                f"{type(self).__name__} trains on one prediction per window; "
+                "cropped=True (braindecode's cropped decoding) is not supported. "
+                "Use cropped=False with whole windows."
+            )
+        return super().initialize()

@@ -11,11 +11,13 @@ from torch import nn
 from ..losses.mcc import MCCLoss
 from .batches import WholeBatchReads
 from .loss_parts import loss_part_scorers
-from .shapes import FeatureMatrixInputs
+from .shapes import FeatureMatrixInputs, OnePredictionPerWindow
 from .unlabeled import unlabeled_batches
 
 
-class TeacherClassifier(WholeBatchReads, FeatureMatrixInputs, EEGClassifier):
+class TeacherClassifier(
+    OnePredictionPerWindow, WholeBatchReads, FeatureMatrixInputs, EEGClassifier
+):
     """``EEGClassifier`` trained with cross-entropy + ``lambda_mcc`` * MCC.
 
     The teacher of CMCRD (an eye-movement model by default, or an EEG model
