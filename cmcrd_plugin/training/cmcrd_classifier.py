@@ -31,12 +31,33 @@ def resolve_distiller(distiller: str | type) -> type[Distiller]:
         from .. import get_loss
 
         cls = get_loss(distiller)
-    if not (isinstance(cls, type) and issubclass(cls, Distiller)):
+    if not _is_distiller(cls):
+        what = f"distiller {distiller!r}"
+        if isinstance(distiller, str):
+            name = getattr(cls, "__name__", cls)
+            what = f"loss {distiller!r} ({name}) is registered but"
+        hint = ""
+        if distiller == "mcc":
+            hint = (
+                " MCC is a term of its own: CMCRDClassifier(mcc_weight=..., "
+                "mcc_unlabeled=...) or TeacherClassifier(lambda_mcc=...)."
+            )
         raise TypeError(
-            f"distiller {distiller!r} is not a cmcrd_plugin.losses.base.Distiller "
-            "subclass; use a registered distiller name such as 'cmcrd', 'kd', 'none'"
+            f"{what} is not a cmcrd_plugin.losses.base.Distiller subclass; "
+            f"registered distillers: {', '.join(_registered_distillers())}.{hint}"
         )
     return cls
+
+
+def _is_distiller(cls) -> bool:
+    return isinstance(cls, type) and issubclass(cls, Distiller)
+
+
+def _registered_distillers() -> list[str]:
+    """Names of the registered losses that are distillers (usable as ``distiller``)."""
+    from .. import available, get_loss
+
+    return [name for name in available("loss") if _is_distiller(get_loss(name))]
 
 
 def _static_feature_size(model: nn.Module, layer: str) -> int | None:

@@ -90,10 +90,20 @@ def test_none_needs_no_teacher_but_others_do(zoo):
         CMCRDClassifier(CMCRDMLP, distiller="kd", **FAST).fit(
             SliceDict(x=zoo["eeg"], eye=zoo["eye"]), zoo["y"]
         )
-    with pytest.raises(TypeError, match="not a cmcrd_plugin.losses.base.Distiller"):
+    with pytest.raises(
+        TypeError, match="not a cmcrd_plugin.losses.base.Distiller"
+    ) as e:
         CMCRDClassifier(
             CMCRDMLP, distiller="mcc", teacher=zoo["eye_teacher"], **FAST
         ).fit(SliceDict(x=zoo["eeg"], eye=zoo["eye"]), zoo["y"])
+    message = str(e.value)
+    assert "loss 'mcc' (MCCLoss) is registered" in message
+    assert "distillers: cmcrd, crd, fitnet, kd, none, nst, pkt, rkd, sp." in message
+    assert "mcc_weight" in message
+    with pytest.raises(TypeError, match="distiller <class 'dict'> is not"):
+        CMCRDClassifier(CMCRDMLP, distiller=dict, **FAST).fit(
+            SliceDict(x=zoo["eeg"]), zoo["y"]
+        )
 
 
 def test_kd_on_top_of_another_distiller_and_student_mcc(zoo):
