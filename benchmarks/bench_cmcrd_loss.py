@@ -84,7 +84,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     print(
         f"CMCRD loss forward+backward, B={args.batch}, d={args.dim}, "
-        f"torch threads={torch.get_num_threads()}"
+        f"torch threads={torch.get_num_threads()} "
+        f"({torch.backends.cpu.get_cpu_capability()} kernels)"
     )
     header = (
         "n_data",

@@ -73,7 +73,9 @@ def main(argv=None) -> None:
     paired = {"x": eeg, "eye": eye}
     print(
         f"SYNTHETIC SEED-V subject 1, {len(y)} training windows, batch 32, K=1000, "
-        f"torch threads={torch.get_num_threads()}, {args.pairs} epoch rounds"
+        f"torch threads={torch.get_num_threads()} "
+        f"({torch.backends.cpu.get_cpu_capability()} kernels), "
+        f"{args.pairs} epoch rounds"
     )
     print(f"{'backbone':<10}{'floor ratio':>14}{'CMCRD ratio':>14}")
     for name, model in (("MLP", CMCRDMLP), ("DGCNN", SEEDDGCNN)):

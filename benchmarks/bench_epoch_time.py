@@ -65,7 +65,9 @@ def main(argv=None) -> None:
     teacher = TeacherClassifier(CMCRDMLP, **COMMON).fit(eye, y)
     print(
         f"SYNTHETIC SEED-V subject 1, {len(y)} training windows, batch 32, "
-        f"K=1000, torch threads={torch.get_num_threads()}, {args.pairs} epoch pairs, "
+        f"K=1000, torch threads={torch.get_num_threads()} "
+        f"({torch.backends.cpu.get_cpu_capability()} kernels), "
+        f"{args.pairs} epoch pairs, "
         f"allocator {'pinned' if pinned else 'default'}"
     )
     header = ("backbone", "EEG-only s", "CMCRD s", "ratio", "ratio IQR", "pre-pass")
