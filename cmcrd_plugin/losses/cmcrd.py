@@ -40,7 +40,7 @@ def _unit_rows_backward(
     """Chain a gradient at ``z = u / |u|`` back to ``u``."""
     radial = (grad_z * z).sum(dim=-1, keepdim=True)
     radial = radial.masked_fill_(norm <= NORM_EPS, 0.0)  # clamped rows: z = u / eps
-    return (grad_z - z * radial) / norm
+    return torch.addcmul(grad_z, z, radial, value=-1.0).div_(norm)
 
 
 class CMCRDLoss(Distiller):
@@ -142,6 +142,7 @@ class CMCRDLoss(Distiller):
         self.register_buffer("norm_s", torch.zeros(()))
         self.register_buffer("norm_t", torch.zeros(()))
         self._sampler: ClassAwareSampler | None = None
+        self._log_norm_cache: tuple | None = None  # see _log_normalisers
         if labels is not None:
             self.set_training_labels(labels)
 
@@ -231,7 +232,26 @@ class CMCRDLoss(Distiller):
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state["_sampler"] = None
+        state["_log_norm_cache"] = None
         return state
+
+    def _log_normalisers(self) -> torch.Tensor | None:
+        """``[[log Z_t], [log Z_s]]`` (view order), or ``None`` before they are fixed.
+
+        Computed again only when a constant changes (fixed from a batch,
+        loaded, moved or replaced); this saves a handful of operations per
+        training step.
+        """
+        norms = (self.norm_t, self.norm_s)
+        key = tuple((id(n), n.data_ptr(), n._version, n.dtype) for n in norms)
+        cached = self._log_norm_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        if self.norm_s <= 0:
+            return None
+        logs = torch.log(torch.stack(norms))[:, None]
+        self._log_norm_cache = (key, logs)
+        return logs
 
     def _load_from_state_dict(self, *args, **kwargs) -> None:
         super()._load_from_state_dict(*args, **kwargs)  # adopts saved bank sizes
@@ -306,8 +326,10 @@ class CMCRDLoss(Distiller):
             raise RuntimeError(
                 "CMCRDLoss has no memory banks yet; call set_training_labels(labels)"
             )
-        index = index.long()
-        y = y.long()
+        if index.dtype != torch.long:
+            index = index.long()
+        if y.dtype != torch.long:
+            y = y.long()
         features = (f_s.flatten(1), f_t.detach().flatten(1))
         flat = self.heads.flat
         want_f = torch.is_grad_enabled() and f_s.requires_grad
@@ -326,10 +348,13 @@ class CMCRDLoss(Distiller):
             sign = right[0].to(z.dtype) * 2 - 1 if self.signed else z.new_ones(batch)
             if negatives is None:
                 negatives = self.sample_negatives(y)
-            negatives = negatives.long()
-            if self.norm_s <= 0:  # Z_s, Z_t: fixed once, from the first batch
+            if negatives.dtype != torch.long:
+                negatives = negatives.long()
+            log_norms = self._log_normalisers()
+            if log_norms is None:  # Z_s, Z_t: fixed once, from the first batch
                 candidates = torch.cat([index[:, None], negatives], dim=1)
                 self._fix_normalisers(z[1], z[0], candidates)
+                log_norms = self._log_normalisers()
             k = negatives.shape[1]
             k_pn = k / self.n_data
             log_c = math.log(k_pn + NCE_EPS)
@@ -338,8 +363,7 @@ class CMCRDLoss(Distiller):
                 if self.weighted
                 else z.new_zeros(batch)
             )
-            log_norms = torch.log(torch.stack([self.norm_t, self.norm_s]))
-            bias = log_w - (log_norms[:, None] + log_c)
+            bias = (log_w - log_c) - log_norms
             need_grad = want_f or want_p
             if self.use_bank_scoring():
                 counts = signed_negative_counts(negatives, self.n_data, sign)
@@ -366,15 +390,16 @@ class CMCRDLoss(Distiller):
                     need_grad,
                     grad_scale=1.0 / batch,
                 )
-            constant = k * (math.log(k_pn) - log_c) * sign.sum()
-            value = (view.value - 2 * constant) / batch
+            # the constant log(K Pn / c) terms of the negatives, both views
+            constant = 2 * k * (math.log(k_pn) - log_c)
+            value = torch.sub(view.value, sign.sum(), alpha=constant).div_(batch)
             inputs, input_grads = [], []
             if need_grad:
                 grad = view.grad  # of the loss (the 1/B included)
                 if self.gated:  # these rows enter the loss detached: view 0's
                     # z_t where only the teacher is right, view 1's z_s where
                     # only the student is
-                    detached = right & ~right.flip(0)
+                    detached = right > right.flip(0)  # right here, wrong there
                     grad = grad.masked_fill_(detached[:, :, None], 0.0)
                 grad_t, grad_s = _unit_rows_backward(grad, z, norms)
                 if want_f:  # through W_s into the student
