@@ -53,8 +53,17 @@ def forward_with_features(
     with capture_head_input(model, layer) as recorder:
         logits = model(x)
     if recorder.value is None:
+        head = head_of(model, layer)
+        hint = ""
+        if isinstance(head, nn.ModuleList | nn.ModuleDict):
+            first = next(iter(dict(head.named_children())), "0")
+            hint = (
+                f" It is a {type(head).__name__} of several heads, which forward "
+                "calls one by one; pass feature_layer naming the one whose input "
+                f"is the feature to distil, for example '{layer}.{first}'."
+            )
         raise RuntimeError(
             f"{type(model).__name__}.{layer} was not called in forward; its input "
-            "cannot serve as the distilled feature"
+            f"cannot serve as the distilled feature.{hint}"
         )
     return logits, recorder.value.flatten(1)

@@ -20,10 +20,3 @@ def test_dgcnn_on_de_maps_and_on_eye_vectors():
     chs = seed_chs_info()
     assert len(chs) == 62 and chs[0]["ch_name"] == "FP1"
     assert all(abs(ch["loc"][:3]).sum() > 0 for ch in chs)
-
-
-def test_missing_head_is_a_clear_error():
-    import pytest
-
-    with pytest.raises(AttributeError, match="final_layer"):
-        forward_with_features(torch.nn.Linear(3, 2), torch.randn(1, 3))
