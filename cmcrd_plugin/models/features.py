@@ -22,11 +22,34 @@ def head_of(model: nn.Module, layer: str = "final_layer") -> nn.Module:
 
 
 class _InputRecorder:
-    def __init__(self) -> None:
-        self.value: torch.Tensor | None = None
+    """The inputs the head, or each member of a container of heads, received."""
+
+    def __init__(self, container: bool = False) -> None:
+        self.container = container
+        self.values: list[torch.Tensor] = []
 
     def __call__(self, module: nn.Module, args: tuple) -> None:
-        self.value = args[0]
+        self.values.append(args[0])
+
+    @property
+    def value(self) -> torch.Tensor | None:
+        """The last recorded input (``None`` when the head was not called)."""
+        return self.values[-1] if self.values else None
+
+    def feature(self) -> torch.Tensor | None:
+        """The distilled feature, (batch, size), or ``None`` if nothing was recorded.
+
+        The flattened last input of a single head; for a container of heads,
+        the flattened inputs of its members concatenated in call order.
+        """
+        if not self.values:
+            return None
+        if not self.container:
+            return self.values[-1].flatten(1)
+        return torch.cat([v.flatten(1) for v in self.values], dim=1)
+
+
+_CONTAINERS = (nn.ModuleList, nn.ModuleDict)
 
 
 @contextmanager
@@ -35,35 +58,43 @@ def capture_head_input(
 ) -> Iterator[_InputRecorder]:
     """Record the input of ``model.<layer>`` during the forward passes in the block.
 
-    The hook is removed on exit, so nothing stays attached to the model (it
-    pickles and clones as before). ``recorder.value`` holds the last input.
+    When ``layer`` is an ``nn.ModuleList`` or ``nn.ModuleDict`` of heads
+    (braindecode's ATCNet has one head per sub-window, each called on its
+    window's feature), the input of every member is recorded instead;
+    ``recorder.feature()`` concatenates them. The hooks are removed on exit,
+    so nothing stays attached to the model (it pickles and clones as
+    before). ``recorder.value`` holds the last input.
     """
-    recorder = _InputRecorder()
-    handle = head_of(model, layer).register_forward_pre_hook(recorder)
+    head = head_of(model, layer)
+    container = isinstance(head, _CONTAINERS)
+    recorder = _InputRecorder(container)
+    hooked = list(head.children()) if container else [head]
+    handles = [m.register_forward_pre_hook(recorder) for m in hooked]
     try:
         yield recorder
     finally:
-        handle.remove()
+        for handle in handles:
+            handle.remove()
 
 
 def forward_with_features(
     model: nn.Module, x: torch.Tensor, layer: str = "final_layer"
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(logits, feature)`` where feature is the flattened input of the head."""
+    """``(logits, feature)``: the feature is the flattened input of the head.
+
+    For a container of heads (see :func:`capture_head_input`) it is the
+    flattened inputs of its members, concatenated in call order.
+    """
     with capture_head_input(model, layer) as recorder:
         logits = model(x)
-    if recorder.value is None:
-        head = head_of(model, layer)
-        hint = ""
-        if isinstance(head, nn.ModuleList | nn.ModuleDict):
-            first = next(iter(dict(head.named_children())), "0")
-            hint = (
-                f" It is a {type(head).__name__} of several heads, which forward "
-                "calls one by one; pass feature_layer naming the one whose input "
-                f"is the feature to distil, for example '{layer}.{first}'."
-            )
+    feature = recorder.feature()
+    if feature is None:
+        head = f"{type(model).__name__}.{layer}"
+        what = f"{head} was not called in forward"
+        if recorder.container:
+            what = f"neither {head} nor any of its members was called in forward"
         raise RuntimeError(
-            f"{type(model).__name__}.{layer} was not called in forward; its input "
-            f"cannot serve as the distilled feature.{hint}"
+            f"{what}, so there is no input to serve as the distilled feature; pass "
+            "feature_layer naming the module whose input is the feature to distil"
         )
-    return logits, recorder.value.flatten(1)
+    return logits, feature

@@ -23,15 +23,37 @@ def test_missing_head_is_a_clear_error():
         forward_with_features(nn.Linear(3, 2), torch.randn(1, 3))
 
 
-def test_a_container_head_names_its_members():
+def test_a_container_head_gives_its_members_inputs_concatenated():
     model = _WindowHeads()
-    with pytest.raises(RuntimeError, match=r"ModuleList.*'final_layer\.0'"):
+    x = torch.randn(2, 6)
+    logits, feature = forward_with_features(model, x)
+    assert logits.shape == (2, 3)
+    torch.testing.assert_close(feature, model.body(x))  # window 1 then window 2
+    logits, feature = forward_with_features(model, x, "final_layer.1")
+    torch.testing.assert_close(feature, model.body(x)[:, 4:])
+
+
+def test_a_head_never_called_is_a_clear_error():
+    model = _WindowHeads()
+    model.final_layer.append(nn.Linear(4, 3))  # a member forward never calls
+    with pytest.raises(RuntimeError, match=r"_WindowHeads.final_layer.2 was not"):
+        forward_with_features(model, torch.randn(2, 6), "final_layer.2")
+    model.forward = lambda x: model.body(x)  # no head called at all
+    with pytest.raises(RuntimeError, match="neither _WindowHeads.final_layer nor"):
         forward_with_features(model, torch.randn(2, 6))
-    logits, feature = forward_with_features(model, torch.randn(2, 6), "final_layer.1")
-    assert logits.shape == (2, 3) and feature.shape == (2, 4)
 
 
-def test_the_hook_is_removed_after_the_call():
+def test_the_hooks_are_removed_after_the_call():
     model = _WindowHeads()
-    forward_with_features(model, torch.randn(2, 6), "final_layer.0")
-    assert not model.final_layer[0]._forward_pre_hooks
+    forward_with_features(model, torch.randn(2, 6))
+    assert not any(m._forward_pre_hooks for m in model.modules())
+
+
+def test_braindecode_atcnet_feature_is_every_sub_window_feature():
+    from braindecode.models import ATCNet
+
+    model = ATCNet(n_chans=4, n_outputs=3, n_times=1000, sfreq=250).eval()
+    logits, feature = forward_with_features(model, torch.randn(2, 4, 1000))
+    heads = list(model.final_layer)
+    assert len(heads) > 1 and logits.shape == (2, 3)
+    assert feature.shape == (2, sum(h.in_features for h in heads))
