@@ -49,6 +49,7 @@ def test_the_hooks_are_removed_after_the_call():
     assert not any(m._forward_pre_hooks for m in model.modules())
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")  # ATCNet's
 def test_braindecode_atcnet_feature_is_every_sub_window_feature():
     from braindecode.models import ATCNet
 
