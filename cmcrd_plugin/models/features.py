@@ -14,10 +14,14 @@ def head_of(model: nn.Module, layer: str = "final_layer") -> nn.Module:
     try:
         return model.get_submodule(layer)
     except AttributeError as exc:
+        linears = [n for n, m in model.named_modules() if isinstance(m, nn.Linear)]
+        hint = ""
+        if linears:  # TorchEEG models, for example, name their heads otherwise
+            hint = f" Its last nn.Linear is {linears[-1]!r}."
         raise AttributeError(
             f"{type(model).__name__} has no submodule {layer!r}; braindecode models "
             "name their classifier head 'final_layer'. Pass the name of the head "
-            "whose input is the feature to distil."
+            f"whose input is the feature to distil (feature_layer=...).{hint}"
         ) from exc
 
 

@@ -21,6 +21,12 @@ class _WindowHeads(nn.Module):
 def test_missing_head_is_a_clear_error():
     with pytest.raises(AttributeError, match="final_layer"):
         forward_with_features(nn.Linear(3, 2), torch.randn(1, 3))
+    # a model that names its head otherwise (as TorchEEG's do)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    with pytest.raises(AttributeError, match="Its last nn.Linear is '2'"):
+        forward_with_features(model, torch.randn(1, 3))
+    logits, feature = forward_with_features(model, torch.randn(5, 3), "2")
+    assert feature.shape == (5, 4)
 
 
 def test_a_container_head_gives_its_members_inputs_concatenated():
