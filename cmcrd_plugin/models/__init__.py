@@ -6,6 +6,7 @@ __all__ = [
     "CMCRDMLP",
     "SEEDDGCNN",
     "capture_head_input",
+    "declared_feature_size",
     "forward_with_features",
     "head_of",
 ]
@@ -15,6 +16,7 @@ __getattr__ = lazy_exports(
         "CMCRDMLP": ".mlp",
         "SEEDDGCNN": ".dgcnn",
         "capture_head_input": ".features",
+        "declared_feature_size": ".features",
         "forward_with_features": ".features",
         "head_of": ".features",
     },

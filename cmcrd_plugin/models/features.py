@@ -102,3 +102,36 @@ def forward_with_features(
             "feature_layer naming the module whose input is the feature to distil"
         )
     return logits, feature
+
+
+def declared_feature_size(model: nn.Module, layer: str = "final_layer") -> int | None:
+    """The feature size of ``model`` without data, or ``None`` when unknown.
+
+    For a ``nn.Linear`` head, its ``in_features``. Otherwise one forward pass
+    in eval mode, without gradient, on zeros of the input shape a braindecode
+    model declares (``n_chans`` x ``n_times``; braindecode's
+    ``get_output_shape`` does the same). The random stream and the model's
+    train/eval mode are left as they were. Models that declare no input
+    shape (TorchEEG's, plain modules), or whose pass fails, give ``None``.
+    """
+    head = head_of(model, layer)
+    if isinstance(head, nn.Linear):
+        return head.in_features
+    try:
+        shape = (int(model.n_chans), int(model.n_times))
+    except (AttributeError, TypeError, ValueError):
+        return None
+    reference = next(model.parameters(), None)
+    device = reference.device if reference is not None else torch.device("cpu")
+    dtype = reference.dtype if reference is not None else torch.get_default_dtype()
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad(), torch.random.fork_rng(devices=[]):
+            zeros = torch.zeros(2, *shape, device=device, dtype=dtype)
+            _, feature = forward_with_features(model, zeros, layer)
+    except Exception:  # any model-specific failure: size it from data later
+        return None
+    finally:
+        model.train(was_training)
+    return feature.shape[1]

@@ -16,9 +16,10 @@ from torch import nn
 from ..losses.base import Distiller, DistillResult
 from ..losses.kd import kd_loss
 from ..losses.mcc import MCCLoss
-from ..models.features import forward_with_features, head_of
+from ..models.features import declared_feature_size, forward_with_features
 from .batches import ArrayBatches, WholeBatchReads, batch_loader
 from .loss_parts import loss_part_scorers
+from .resume import KeepLoadedParams
 from .shapes import FeatureMatrixInputs, OnePredictionPerWindow
 from .teacher_outputs import TeacherOutputs, compute_teacher_outputs
 from .unlabeled import unlabeled_batches
@@ -60,13 +61,12 @@ def _registered_distillers() -> list[str]:
     return [name for name in available("loss") if _is_distiller(get_loss(name))]
 
 
-def _static_feature_size(model: nn.Module, layer: str) -> int | None:
-    head = head_of(model, layer)
-    return head.in_features if isinstance(head, nn.Linear) else None
-
-
 class CMCRDClassifier(
-    OnePredictionPerWindow, WholeBatchReads, FeatureMatrixInputs, EEGClassifier
+    KeepLoadedParams,
+    OnePredictionPerWindow,
+    WholeBatchReads,
+    FeatureMatrixInputs,
+    EEGClassifier,
 ):
     """A braindecode ``EEGClassifier`` that distils a frozen teacher into the model.
 
@@ -150,8 +150,15 @@ class CMCRDClassifier(
     -----
     The distiller's state (memory banks, normalising constants) is part of
     the checkpoint: ``Checkpoint(f_distiller="distiller.pt")`` or
-    ``save_params(f_distiller=...)``, and ``initialize()`` then
-    ``load_params(..., f_distiller=...)`` restores it before ``partial_fit``.
+    ``save_params(f_distiller=...)``. ``callbacks=[LoadInitState(checkpoint)]``
+    restores it at train begin. So does skorch's other pattern,
+    ``initialize()`` (with ``module__n_chans``, ``module__n_times``,
+    ``module__n_outputs``) then ``load_params(..., f_distiller=...)`` then
+    ``partial_fit``: the distiller is sized at ``initialize`` from a
+    ``nn.Linear`` head or from one pass over zeros of the shape a braindecode
+    model declares, and the first ``partial_fit`` trains what was loaded
+    (:mod:`~cmcrd_plugin.training.resume`; braindecode's own
+    ``EEGClassifier`` would start afresh there).
     """
 
     # "teacher" and "distiller" are known prefixes so that teacher=... and
@@ -243,17 +250,17 @@ class CMCRDClassifier(
         super().initialize_criterion()
         self._distiller_built_for_ = None
         sizes = (
-            _static_feature_size(self.module_, self.feature_layer),
+            declared_feature_size(self.module_, self.feature_layer),
             self._teacher_static_size(),
         )
-        if None not in sizes:  # Linear heads: build now, so load_params can restore it
+        if None not in sizes:  # sizes known: build now, so load_params can restore it
             self._build_distiller(sizes)
         return self
 
     def _teacher_static_size(self) -> int | None:
         if self.teacher_ is None:
             return 0
-        return _static_feature_size(self.teacher_, self.teacher_feature_layer)
+        return declared_feature_size(self.teacher_, self.teacher_feature_layer)
 
     def _build_distiller(self, sizes: tuple[int, int]) -> None:
         cls = resolve_distiller(self.distiller)

@@ -11,12 +11,17 @@ from torch import nn
 from ..losses.mcc import MCCLoss
 from .batches import WholeBatchReads
 from .loss_parts import loss_part_scorers
+from .resume import KeepLoadedParams
 from .shapes import FeatureMatrixInputs, OnePredictionPerWindow
 from .unlabeled import unlabeled_batches
 
 
 class TeacherClassifier(
-    OnePredictionPerWindow, WholeBatchReads, FeatureMatrixInputs, EEGClassifier
+    KeepLoadedParams,
+    OnePredictionPerWindow,
+    WholeBatchReads,
+    FeatureMatrixInputs,
+    EEGClassifier,
 ):
     """``EEGClassifier`` trained with cross-entropy + ``lambda_mcc`` * MCC.
 

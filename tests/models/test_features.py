@@ -2,7 +2,7 @@ import pytest
 import torch
 from torch import nn
 
-from cmcrd_plugin.models import forward_with_features
+from cmcrd_plugin.models import declared_feature_size, forward_with_features
 
 
 class _WindowHeads(nn.Module):
@@ -64,3 +64,18 @@ def test_braindecode_atcnet_feature_is_every_sub_window_feature():
     heads = list(model.final_layer)
     assert len(heads) > 1 and logits.shape == (2, 3)
     assert feature.shape == (2, sum(h.in_features for h in heads))
+
+
+def test_declared_feature_size_without_data():
+    from braindecode.models import ShallowFBCSPNet
+
+    assert declared_feature_size(nn.Sequential(nn.Linear(3, 5)), "0") == 3
+    assert declared_feature_size(_WindowHeads()) is None  # declares no input shape
+    model = ShallowFBCSPNet(n_chans=4, n_outputs=3, n_times=200)  # a conv head
+    assert not isinstance(model.final_layer, nn.Linear)
+    model.train()
+    rng = torch.get_rng_state()
+    size = declared_feature_size(model)
+    assert model.training and torch.equal(torch.get_rng_state(), rng)
+    _, feature = forward_with_features(model.eval(), torch.randn(3, 4, 200))
+    assert size == feature.shape[1]

@@ -158,3 +158,53 @@ def test_checkpoint_resume_restores_banks_and_constants(zoo, tmp_path):
     # the constants stay fixed across the resumed epoch; the banks were updated
     assert resumed.distiller_.norm_s == saved["norm_s"]
     assert not torch.equal(resumed.distiller_.memory_s, saved["memory"][0])
+
+
+def test_initialize_then_load_params_resumes_a_student_without_a_linear_head(
+    zoo, tmp_path
+):
+    """skorch's other resume pattern, for a braindecode model with a conv head."""
+    from braindecode.models import ShallowFBCSPNet
+
+    rng = np.random.default_rng(1)
+    raw = rng.normal(size=(len(zoo["y"]), 4, 200)).astype(np.float32)
+    X = SliceDict(x=raw, eye=zoo["eye"])
+    params = dict(
+        teacher=zoo["eye_teacher"],
+        distiller__n_negatives=64,
+        **{k: v for k, v in FAST.items() if not k.startswith("module__")},
+    )
+    net = CMCRDClassifier(ShallowFBCSPNet, **params).fit(X, zoo["y"])
+    files = {
+        f"f_{part}": tmp_path / f"{part}.pt"
+        for part in ("params", "optimizer", "distiller", "history")
+    }
+    net.save_params(**files)
+    shape = dict(module__n_chans=4, module__n_times=200, module__n_outputs=5)
+    resumed = CMCRDClassifier(ShallowFBCSPNet, **params, **shape).initialize()
+    resumed.load_params(**files)  # the distiller exists before any data is seen
+    for name, value in net.distiller_.state_dict().items():
+        torch.testing.assert_close(resumed.distiller_.state_dict()[name], value)
+    opt, opt_resumed = net.optimizer_.state_dict(), resumed.optimizer_.state_dict()
+    assert len(opt_resumed["state"]) == len(opt["state"]) > 0
+    loaded = (resumed.module_, resumed.distiller_, resumed.optimizer_)
+    # braindecode's first partial_fit would build a fresh module, distiller and
+    # optimiser here (its signal-argument inference); ours trains the loaded ones
+    resumed.partial_fit(X, zoo["y"])
+    assert (resumed.module_, resumed.distiller_, resumed.optimizer_) == loaded
+    assert resumed.history[-1, "epoch"] == 2
+
+
+def test_loading_a_distiller_that_cannot_be_sized_yet_says_what_to_do(zoo, tmp_path):
+    net = CMCRDClassifier(
+        # a head that is not nn.Linear, in a model that declares no input shape
+        torch.nn.Sequential(
+            torch.nn.Flatten(), torch.nn.Linear(310, 5), torch.nn.Identity()
+        ),
+        teacher=zoo["eye_teacher"],
+        feature_layer="2",
+        **{k: v for k, v in FAST.items() if not k.startswith("module__")},
+    )
+    net.initialize()
+    with pytest.raises(ValueError, match="LoadInitState"):
+        net.load_params(f_distiller=tmp_path / "d.pt")
