@@ -19,7 +19,7 @@ from ..losses.mcc import MCCLoss
 from ..models.features import declared_feature_size, forward_with_features
 from .batches import ArrayBatches, WholeBatchReads, batch_loader
 from .loss_parts import loss_part_scorers
-from .resume import KeepLoadedParams
+from .resume import KeepInitializedNet
 from .shapes import FeatureMatrixInputs, OnePredictionPerWindow
 from .teacher_outputs import TeacherOutputs, compute_teacher_outputs
 from .unlabeled import unlabeled_batches
@@ -62,7 +62,7 @@ def _registered_distillers() -> list[str]:
 
 
 class CMCRDClassifier(
-    KeepLoadedParams,
+    KeepInitializedNet,
     OnePredictionPerWindow,
     WholeBatchReads,
     FeatureMatrixInputs,
@@ -156,7 +156,7 @@ class CMCRDClassifier(
     ``module__n_outputs``) then ``load_params(..., f_distiller=...)`` then
     ``partial_fit``: the distiller is sized at ``initialize`` from a
     ``nn.Linear`` head or from one pass over zeros of the shape a braindecode
-    model declares, and the first ``partial_fit`` trains what was loaded
+    model declares, and ``partial_fit`` trains the initialised net as it is
     (:mod:`~cmcrd_plugin.training.resume`; braindecode's own
     ``EEGClassifier`` would start afresh there).
     """

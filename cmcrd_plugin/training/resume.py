@@ -1,29 +1,38 @@
-"""skorch's resume pattern for braindecode estimators: keep what ``load_params`` loaded.
+"""skorch's resume pattern for braindecode estimators: train the net that is there.
 
 skorch resumes training with ``net.initialize()``, ``net.load_params(...)``,
 then ``net.partial_fit(...)``. braindecode's ``EEGClassifier`` (1.8) infers
 ``n_chans``, ``n_times`` and ``n_outputs`` from the data at the first
 ``fit`` or ``partial_fit`` and sets them with ``set_params``, which creates
-the module, criterion and optimiser again. Everything loaded before that
-first call is silently replaced by fresh parameters (plain ``EEGClassifier``
-does this too). :class:`KeepLoadedParams` marks those signal arguments as
-set once ``load_params`` has run, as braindecode itself does after a fit,
-so training goes on from what was loaded.
+the module, criterion and optimiser again. Everything loaded (or set by
+hand, for example pre-trained weights) before that first call is silently
+replaced by fresh parameters; plain ``EEGClassifier`` does this too.
+:class:`KeepInitializedNet` skips that inference in ``partial_fit`` when the
+net is already initialised, since its module was then built with its input
+shape given, so training goes on from what is there. ``fit`` is unchanged:
+it starts afresh, as skorch's ``fit`` does.
 """
 
 from __future__ import annotations
 
 
-class KeepLoadedParams:
-    """Mixin for braindecode estimators: ``partial_fit`` after ``load_params`` resumes.
+class KeepInitializedNet:
+    """Mixin for braindecode estimators: ``partial_fit`` trains an initialised net.
 
-    The module must have been initialised with its input shape (for example
-    ``module__n_chans``, ``module__n_times``, ``module__n_outputs``), as
-    ``load_params`` needs anyway.
+    A net is initialised by ``initialize()``, which for a braindecode model
+    needs its input shape (for example ``module__n_chans``,
+    ``module__n_times``, ``module__n_outputs``), or by an earlier fit.
     """
 
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        """As braindecode's, without re-creating an initialised module."""
+        if getattr(self, "initialized_", False):
+            self.signal_args_set_ = True
+        return super().partial_fit(X, y=y, classes=classes, **fit_params)
+
     def load_params(self, *args, **kwargs):
-        """As skorch's; braindecode's first ``partial_fit`` then keeps the result."""
+        """As skorch's, with an error that says what to do when a distiller
+        cannot exist yet."""
         distiller_file = kwargs.get("f_distiller")
         if distiller_file is not None and getattr(self, "distiller_", None) is None:
             raise ValueError(
@@ -33,6 +42,4 @@ class KeepLoadedParams:
                 "it from before any data is seen. Resume with "
                 "callbacks=[LoadInitState(checkpoint)], which loads at train begin."
             )
-        super().load_params(*args, **kwargs)
-        self.signal_args_set_ = True
-        return self
+        return super().load_params(*args, **kwargs)

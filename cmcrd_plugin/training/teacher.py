@@ -11,13 +11,13 @@ from torch import nn
 from ..losses.mcc import MCCLoss
 from .batches import WholeBatchReads
 from .loss_parts import loss_part_scorers
-from .resume import KeepLoadedParams
+from .resume import KeepInitializedNet
 from .shapes import FeatureMatrixInputs, OnePredictionPerWindow
 from .unlabeled import unlabeled_batches
 
 
 class TeacherClassifier(
-    KeepLoadedParams,
+    KeepInitializedNet,
     OnePredictionPerWindow,
     WholeBatchReads,
     FeatureMatrixInputs,

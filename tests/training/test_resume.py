@@ -27,7 +27,7 @@ def test_partial_fit_after_load_params_trains_the_loaded_teacher(data, tmp_path)
 
 
 def test_plain_eegclassifier_would_have_started_afresh(data, tmp_path):
-    """The braindecode behaviour KeepLoadedParams corrects (if this starts to
+    """The braindecode behaviour KeepInitializedNet corrects (if this starts to
     fail, braindecode fixed it and the mixin can go)."""
     settings = {k: v for k, v in FAST.items() if not k.startswith("module__")}
     net = EEGClassifier(CMCRDMLP, **settings).fit(data["eye"], data["y"])
@@ -37,3 +37,15 @@ def test_plain_eegclassifier_would_have_started_afresh(data, tmp_path):
     module = plain.module_
     plain.partial_fit(data["eye"], data["y"])
     assert plain.module_ is not module
+
+
+def test_weights_set_by_hand_after_initialize_are_trained_on(data):
+    """Pre-trained weights put into the module, then partial_fit: kept."""
+    net = TeacherClassifier(CMCRDMLP, **FAST, **SHAPE).initialize()
+    with torch.no_grad():
+        net.module_.final_layer.bias.fill_(7.0)
+    module = net.module_
+    net.set_params(lr=0.0)  # no update: what was set stays visible
+    net.partial_fit(data["eye"], data["y"])
+    assert net.module_ is module
+    torch.testing.assert_close(module.final_layer.bias, torch.full((5,), 7.0))
