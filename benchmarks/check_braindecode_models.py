@@ -16,15 +16,7 @@ import argparse
 import time
 import warnings
 
-
-def _outcome(fit) -> tuple[str, str]:
-    """``("OK", detail)`` or ``("<Error>", message)`` for one fit."""
-    try:
-        detail = fit()
-    except Exception as exc:  # a compatibility survey: report, go on
-        message = " ".join(str(exc).split())
-        return type(exc).__name__, message
-    return "OK", detail
+from model_survey import ONE_EPOCH, outcome, random_eye_teacher
 
 
 def main(argv=None) -> None:
@@ -42,8 +34,7 @@ def main(argv=None) -> None:
     from braindecode import EEGClassifier
     from braindecode.models.base import EEGModuleMixin
 
-    from cmcrd_plugin.models.mlp import CMCRDMLP
-    from cmcrd_plugin.training import CMCRDClassifier, TeacherClassifier
+    from cmcrd_plugin.training import CMCRDClassifier
 
     names = args.models or sorted(
         name
@@ -53,12 +44,9 @@ def main(argv=None) -> None:
         and getattr(bm, name) is not EEGModuleMixin
     )
     rng = np.random.default_rng(0)
-    n = 48
+    y, eye, teacher = random_eye_teacher(rng)
+    n = len(y)
     eeg = rng.normal(size=(n, args.n_chans, args.n_times)).astype(np.float32)
-    eye = rng.normal(size=(n, 33)).astype(np.float32)
-    y = rng.integers(0, 3, n)
-    common = dict(max_epochs=1, batch_size=16, train_split=None, verbose=0)
-    teacher = TeacherClassifier(CMCRDMLP, **common).fit(eye, y).module_
     print(
         f"RANDOM DATA: braindecode {braindecode.__version__}, {n} windows of "
         f"{args.n_chans} x {args.n_times} at {args.sfreq:g} Hz, 3 classes, "
@@ -68,7 +56,7 @@ def main(argv=None) -> None:
     tally = {"both": 0, "same error": 0, "CMCRD only": 0, "other": 0}
     for name in names:
         cls = getattr(bm, name)
-        kwargs = dict(common, module__sfreq=args.sfreq)
+        kwargs = dict(ONE_EPOCH, module__sfreq=args.sfreq)
         start = time.perf_counter()
 
         def plain(cls=cls, kwargs=kwargs):
@@ -80,8 +68,8 @@ def main(argv=None) -> None:
             net.fit({"x": eeg, "eye": eye}, y)
             return f"feature size {net.distiller_.student_dim}"
 
-        base, base_msg = _outcome(plain)
-        ours, ours_msg = _outcome(cmcrd)
+        base, base_msg = outcome(plain)
+        ours, ours_msg = outcome(cmcrd)
         if base == ours == "OK":
             tally["both"] += 1
             note = ours_msg

@@ -20,6 +20,8 @@ import time
 import types
 import warnings
 
+from model_survey import ONE_EPOCH, outcome, random_eye_teacher
+
 # model: (constructor keyword arguments besides num_classes, one input's shape)
 LAYOUTS = {
     "ArjunViT": ({"num_electrodes": 32, "chunk_size": 128}, (32, 128)),
@@ -53,14 +55,6 @@ def _last_linear(model) -> str | None:
     return names[-1] if names else None
 
 
-def _outcome(fit) -> tuple[str, str]:
-    try:
-        detail = fit()
-    except Exception as exc:  # a compatibility survey: report, go on
-        return type(exc).__name__, " ".join(str(exc).split())
-    return "OK", detail
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--models", nargs="*", help="model names (default: all)")
@@ -76,15 +70,11 @@ def main(argv=None) -> None:
     import torcheeg.models as tm
     from braindecode import EEGClassifier
 
-    from cmcrd_plugin.models.mlp import CMCRDMLP
-    from cmcrd_plugin.training import CMCRDClassifier, TeacherClassifier
+    from cmcrd_plugin.training import CMCRDClassifier
 
     rng = np.random.default_rng(0)
-    n = 48
-    y = rng.integers(0, 3, n)
-    eye = rng.normal(size=(n, 33)).astype(np.float32)
-    common = dict(max_epochs=1, batch_size=16, train_split=None, verbose=0)
-    teacher = TeacherClassifier(CMCRDMLP, **common).fit(eye, y).module_
+    y, eye, teacher = random_eye_teacher(rng)
+    n = len(y)
     print(f"RANDOM DATA: torcheeg {torcheeg.__version__}, {n} windows, 3 classes")
     print(f"{'model':<20}{'input':<16}{'EEGClassifier':<15}{'CMCRD':<7}note")
     ok = 0
@@ -97,18 +87,18 @@ def main(argv=None) -> None:
 
         def plain(name=name, kwargs=kwargs, x=x):
             model = getattr(tm, name)(num_classes=3, **kwargs)
-            EEGClassifier(model, **common).fit(x, y)
+            EEGClassifier(model, **ONE_EPOCH).fit(x, y)
             return ""
 
         def cmcrd(name=name, kwargs=kwargs, x=x, layer=layer):
             model = getattr(tm, name)(num_classes=3, **kwargs)
             net = CMCRDClassifier(
-                model, teacher=teacher, feature_layer=layer, **common
+                model, teacher=teacher, feature_layer=layer, **ONE_EPOCH
             ).fit({"x": x, "eye": eye}, y)
             return f'feature_layer="{layer}", feature size {net.distiller_.student_dim}'
 
-        base, base_msg = _outcome(plain)
-        ours, ours_msg = _outcome(cmcrd)
+        base, base_msg = outcome(plain)
+        ours, ours_msg = outcome(cmcrd)
         ok += ours == "OK"
         note = ours_msg if ours == "OK" else f"{ours_msg[:60]}"
         seconds = time.perf_counter() - start
