@@ -257,6 +257,19 @@ class CMCRDClassifier(
             self._build_distiller(sizes)
         return self
 
+    def load_params(self, *args, **kwargs):
+        """As skorch's; ``f_distiller`` needs a distiller, with a clear error."""
+        distiller_file = kwargs.get("f_distiller")
+        if distiller_file is not None and getattr(self, "distiller_", None) is None:
+            raise ValueError(
+                f"cannot load f_distiller={distiller_file!r}: the distiller is built "
+                "once its input sizes are known, and this model declares no input "
+                "shape (n_chans, n_times) to size it from before any data is seen. "
+                "Resume with callbacks=[LoadInitState(checkpoint)], which loads at "
+                "train begin."
+            )
+        return super().load_params(*args, **kwargs)
+
     def _teacher_static_size(self) -> int | None:
         if self.teacher_ is None:
             return 0

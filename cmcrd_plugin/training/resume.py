@@ -29,17 +29,3 @@ class KeepInitializedNet:
         if getattr(self, "initialized_", False):
             self.signal_args_set_ = True
         return super().partial_fit(X, y=y, classes=classes, **fit_params)
-
-    def load_params(self, *args, **kwargs):
-        """As skorch's, with an error that says what to do when a distiller
-        cannot exist yet."""
-        distiller_file = kwargs.get("f_distiller")
-        if distiller_file is not None and getattr(self, "distiller_", None) is None:
-            raise ValueError(
-                f"cannot load f_distiller={distiller_file!r}: the distiller of "
-                f"{type(self).__name__} is built once its input sizes are known, "
-                "and this model declares no input shape (n_chans, n_times) to size "
-                "it from before any data is seen. Resume with "
-                "callbacks=[LoadInitState(checkpoint)], which loads at train begin."
-            )
-        return super().load_params(*args, **kwargs)
