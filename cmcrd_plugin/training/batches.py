@@ -70,7 +70,7 @@ class ArrayBatches(torch.utils.data.Dataset):
         keys: Sequence[str] | None,
         rows: np.ndarray | None = None,
     ) -> None:
-        self.keys = None if keys is None else list(keys)
+        # one array is stored under the key None (keys=None)
         self.arrays = {None: X} if keys is None else {key: X[key] for key in keys}
         self.y = y
         self.rows = None if rows is None else np.asarray(rows, dtype=np.int64)
@@ -110,7 +110,7 @@ class ArrayBatches(torch.utils.data.Dataset):
         positions = np.atleast_1d(np.asarray(positions, dtype=np.int64))
         rows = positions if self.rows is None else self.rows[positions]
         y = _rows(self.y, rows)
-        if self.keys is None:
+        if None in self.arrays:
             X = _rows(self.arrays[None], rows)
             return (X[0], y[0]) if scalar else (X, y)
         X = {key: _rows(array, rows) for key, array in self.arrays.items()}
