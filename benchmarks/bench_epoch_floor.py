@@ -70,7 +70,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     eeg, eye, y = synthetic_subject()
     teacher = TeacherClassifier(CMCRDMLP, **COMMON).fit(eye, y).module_
-    paired = {"x": eeg, "eye": eye}
+    paired = {"eeg": eeg, "eye": eye}
     print(
         f"SYNTHETIC SEED-V subject 1, {len(y)} training windows, batch 32, K=1000, "
         f"torch threads={torch.get_num_threads()} "

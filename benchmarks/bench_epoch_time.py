@@ -80,14 +80,14 @@ def main(argv=None) -> None:
         torch.manual_seed(0)
         base = EEGClassifier(model, **COMMON).fit(eeg, y)
         student = CMCRDClassifier(model, teacher=teacher.module_, **COMMON)
-        student.fit({"x": eeg, "eye": eye}, y)
+        student.fit({"eeg": eeg, "eye": eye}, y)
         # EEG-only through our trainer: same batch reads as the CMCRD run
         plain = CMCRDClassifier(model, distiller="none", **COMMON)
-        plain.fit({"x": eeg}, y)
+        plain.fit({"eeg": eeg}, y)
         runs = {
             "base": lambda net=base: epoch_seconds(net, eeg, y),
-            "cmcrd": lambda net=student: epoch_seconds(net, {"x": eeg, "eye": eye}, y),
-            "plain": lambda net=plain: epoch_seconds(net, {"x": eeg}, y),
+            "cmcrd": lambda net=student: epoch_seconds(net, {"eeg": eeg, "eye": eye}, y),
+            "plain": lambda net=plain: epoch_seconds(net, {"eeg": eeg}, y),
         }
         times = {"base": [], "cmcrd": [], "plain": []}
         ratios, same_loader = [], []
@@ -99,7 +99,7 @@ def main(argv=None) -> None:
             same_loader.append(times["cmcrd"][-1] / times["plain"][-1])
         # the one-off teacher pass of a fit (get_split_datasets)
         started = time.perf_counter()
-        student.get_split_datasets({"x": eeg, "eye": eye}, y)
+        student.get_split_datasets({"eeg": eeg, "eye": eye}, y)
         pre_pass = time.perf_counter() - started
         quartiles = statistics.quantiles(ratios, n=4)
         t_cmcrd = statistics.median(times["cmcrd"])

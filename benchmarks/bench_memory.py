@@ -39,7 +39,7 @@ if mode == "eeg":
     EEGClassifier(CMCRDMLP, **common).fit(eeg, y)
 else:
     CMCRDClassifier(CMCRDMLP, teacher=teacher, distiller__n_negatives=24000,
-                    **common).fit({"x": eeg, "eye": eye}, y)
+                    **common).fit({"eeg": eeg, "eye": eye}, y)
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"before_kib": before, "peak_kib": peak}))
 """

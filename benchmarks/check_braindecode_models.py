@@ -65,7 +65,7 @@ def main(argv=None) -> None:
 
         def cmcrd(cls=cls, kwargs=kwargs):
             net = CMCRDClassifier(cls, teacher=teacher, **kwargs)
-            net.fit({"x": eeg, "eye": eye}, y)
+            net.fit({"eeg": eeg, "eye": eye}, y)
             return f"feature size {net.distiller_.student_dim}"
 
         base, base_msg = outcome(plain)

@@ -94,7 +94,7 @@ def main(argv=None) -> None:
             model = getattr(tm, name)(num_classes=3, **kwargs)
             net = CMCRDClassifier(
                 model, teacher=teacher, feature_layer=layer, **ONE_EPOCH
-            ).fit({"x": x, "eye": eye}, y)
+            ).fit({"eeg": x, "eye": eye}, y)
             return f'feature_layer="{layer}", feature size {net.distiller_.student_dim}'
 
         base, base_msg = outcome(plain)

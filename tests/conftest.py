@@ -18,15 +18,13 @@ def seed_v_root(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_paired(seed_v_root):
-    """Standardised EEG (n, 62, 5), eye (n, 33, 1), labels of subject 1, fold 1."""
+    """Standardised EEG (n, 62, 5), eye (n, 33), labels of subject 1, fold 1."""
     from cmcrd_plugin.data import FeatureScaler, load_seed_v, seed_v_folds
 
     windows = load_seed_v(seed_v_root, subjects=[1])
     split = seed_v_folds(windows)[0]
     eeg = FeatureScaler().fit(windows.eeg[split.train]).transform(windows.eeg)
-    eye = (
-        FeatureScaler().fit(windows.eye[split.train]).transform(windows.eye)[:, :, None]
-    )
+    eye = FeatureScaler().fit(windows.eye[split.train]).transform(windows.eye)
     return {
         "eeg": eeg,
         "eye": eye,

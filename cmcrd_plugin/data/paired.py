@@ -57,16 +57,16 @@ class PairedWindows:
             **{f.name: getattr(self, f.name)[index] for f in fields(self)}
         )
 
-    def inputs(self, teacher_key: str = "eye"):
-        """``SliceDict(x=eeg, <teacher_key>=eye)``, what ``CMCRDClassifier`` fits on.
+    def inputs(self) -> dict[str, np.ndarray]:
+        """``{"eeg": eeg, "eye": eye}``: the windows keyed by modality.
 
-        Eye vectors are given as ``(n, n_eye, 1)`` so that braindecode models
-        see ``n_chans=n_eye, n_times=1``. A :class:`skorch.helper.SliceDict`
-        is a dict that sklearn can index (``GridSearchCV``, ``cross_val_score``).
+        What the trainers fit on; which modality is the student's and which
+        the teacher's is chosen on the estimator (``student_key``,
+        ``teacher_key``). For sklearn's tools that index ``X``
+        (``GridSearchCV``, ``cross_val_score``), wrap it:
+        ``skorch.helper.SliceDict(**windows.inputs())``.
         """
-        from skorch.helper import SliceDict
-
-        return SliceDict(**{"x": self.eeg, teacher_key: self.eye[:, :, None]})
+        return {"eeg": self.eeg, "eye": self.eye}
 
     @classmethod
     def concatenate(cls, parts: list[PairedWindows]) -> PairedWindows:

@@ -159,9 +159,9 @@ def run_demo(cfg: DemoConfig) -> list[dict]:
     for subject, split, train_seed in bar:
         data = windows.subset(windows.subject == subject)
         eeg = FeatureScaler().fit(data.eeg[split.train]).transform(data.eeg)
-        eye = FeatureScaler().fit(data.eye[split.train]).transform(data.eye)[:, :, None]
+        eye = FeatureScaler().fit(data.eye[split.train]).transform(data.eye)
         y = data.label
-        paired = SliceDict(x=eeg, eye=eye)
+        paired = SliceDict(eeg=eeg, eye=eye)
 
         job = _Job(cfg, model, subject, split, y, rows, train_seed)
         teacher = job.fit_and_score("eye teacher", TeacherClassifier, eye, eye)

@@ -27,6 +27,10 @@ from .cache import (
     read_manifest,
 )
 
+#: what a cached sample holds; part of the cache manifest, so caches written
+#: with an older layout are rebuilt
+SAMPLE_LAYOUT = "modality-keyed: {'eeg': eeg, 'eye': (n_eye,) vector}"
+
 
 def resolve_io_mode(io_mode: str) -> str:
     """``"auto"`` -> ``"lmdb"`` with lmdb < 2, else ``"pickle"``.
@@ -66,14 +70,15 @@ def default_io_path(name: str, digest: str) -> Path:
 class PairedEEGEyeDataset(BaseDataset):
     """Base class: a TorchEEG dataset whose samples pair EEG with eye features.
 
-    A sample is ``({"x": eeg, "eye": eye}, label)``: ``eeg`` as stored (after
-    ``offline_transform``) and after ``online_transform``, ``eye`` the
-    window's eye-movement vector as ``(n_eye, 1)`` (after
-    ``eye_offline_transform`` / ``eye_transform``), and ``label`` the emotion
-    class as an int, or ``label_transform(y=info)["y"]`` when a
-    ``label_transform`` is given (TorchEEG convention, for example
-    ``transforms.Select("emotion")``). This is exactly what
-    :class:`~cmcrd_plugin.training.CMCRDClassifier` fits on.
+    A sample is keyed by modality, ``({"eeg": eeg, "eye": eye}, label)``:
+    ``eeg`` as stored (after ``offline_transform``) and after
+    ``online_transform``, ``eye`` the window's eye-movement vector,
+    ``(n_eye,)`` (after ``eye_offline_transform`` / ``eye_transform``), and
+    ``label`` the emotion class as an int, or ``label_transform(y=info)["y"]``
+    when a ``label_transform`` is given (TorchEEG convention, for example
+    ``transforms.Select("emotion")``). The trainers fit on these samples
+    directly, and choose which modality is the student's and which the
+    teacher's (``student_key`` / ``teacher_key``).
 
     ``info`` rows carry ``subject_id``, ``session_id``, ``trial_id`` (unique
     across sessions: ``session_id * trials_per_session + trial_in_session``),
@@ -117,6 +122,7 @@ class PairedEEGEyeDataset(BaseDataset):
             "root_path": root_path.resolve(),
             "offline_transform": offline_transform,
             "eye_offline_transform": eye_offline_transform,
+            "sample_layout": SAMPLE_LAYOUT,
             **reader_kwargs,
         }
         manifest = make_manifest(
@@ -232,11 +238,11 @@ class PairedEEGEyeDataset(BaseDataset):
             eeg = windows.eeg[i]
             if offline_transform is not None:
                 eeg = offline_transform(eeg=eeg)["eeg"]
-            eye = windows.eye[i][:, None]
+            eye = windows.eye[i]
             if eye_offline_transform is not None:
                 eye = eye_offline_transform(eeg=eye)["eeg"]
             yield {
-                "eeg": {"x": eeg, "eye": eye},
+                "eeg": {"eeg": eeg, "eye": eye},
                 "key": clip_id,
                 "info": {
                     "clip_id": clip_id,
@@ -266,7 +272,7 @@ class PairedEEGEyeDataset(BaseDataset):
     def __getitem__(self, index: int):
         info = self.read_info(index)
         sample = self.read_eeg(str(info["_record_id"]), str(info["clip_id"]))
-        eeg, eye = sample["x"], sample["eye"]
+        eeg, eye = sample["eeg"], sample["eye"]
         if self.online_transform is not None:
             eeg = self.online_transform(eeg=eeg)["eeg"]
         if self.eye_transform is not None:
@@ -275,7 +281,7 @@ class PairedEEGEyeDataset(BaseDataset):
             label = self.label_transform(y=info)["y"]
         else:
             label = int(info["emotion"])
-        return {"x": eeg, "eye": eye}, label
+        return {"eeg": eeg, "eye": eye}, label
 
     @property
     def targets(self) -> np.ndarray:

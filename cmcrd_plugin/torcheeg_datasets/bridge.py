@@ -13,14 +13,15 @@ def to_paired_windows(dataset) -> PairedWindows:
     The result carries subject, session, trial (within the session) and
     window ids from the dataset's ``info``, so the protocol functions
     (:func:`~cmcrd_plugin.data.seed_v_folds`, ...) and
-    ``PairedWindows.inputs()`` (the dict ``CMCRDClassifier`` fits on) apply.
+    ``PairedWindows.inputs()`` (the modality-keyed dict the trainers fit on)
+    apply.
     Transforms are applied as the dataset applies them; EEG must then be a
     fixed-shape array.
     """
     samples = [dataset[i] for i in range(len(dataset))]
     info = dataset.info
     return PairedWindows(
-        eeg=np.stack([np.asarray(s[0]["x"], dtype=np.float32) for s in samples]),
+        eeg=np.stack([np.asarray(s[0]["eeg"], dtype=np.float32) for s in samples]),
         eye=np.stack(
             [np.asarray(s[0]["eye"], dtype=np.float32).reshape(-1) for s in samples]
         ),

@@ -2,18 +2,17 @@
 
 skorch's default loader reads a batch sample by sample and collates the
 pieces: a Python loop over the samples of every batch. When the training
-data are arrays held in memory (``fit({"x": eeg, "eye": eye}, y)`` or
+data are arrays held in memory (``fit({"eeg": eeg, "eye": eye}, y)`` or
 ``fit(eye, y)``) the trainers read each batch instead with one fancy index
 per array, through a standard :class:`torch.utils.data.DataLoader` with
 ``batch_size=None`` over a :class:`~torch.utils.data.BatchSampler`
 (PyTorch's documented pattern for bulk reads). Shuffling draws from the same
-random stream as skorch's loader. :class:`WholeBatchReads` is the trainers'
-side of it.
+random stream as skorch's loader. The trainers' side of it is in
+:class:`~cmcrd_plugin.training.base.PairedEEGClassifier`.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -89,7 +88,7 @@ class ArrayBatches(torch.utils.data.Dataset):
         rows = None
         if isinstance(dataset, Subset):
             rows, dataset = np.asarray(dataset.indices), dataset.dataset
-        if type(dataset) is not SkorchDataset or dataset.y is None:
+        if type(dataset) is not SkorchDataset or not isinstance(dataset.y, _ARRAYS):
             return None
         X = dataset.X
         if keys is None:
@@ -98,9 +97,14 @@ class ArrayBatches(torch.utils.data.Dataset):
             readable = isinstance(X, Mapping) and all(
                 key in X and isinstance(X[key], _ARRAYS) for key in keys
             )
-        if not readable or not isinstance(dataset.y, _ARRAYS):
-            return None
-        return cls(X, dataset.y, keys, rows)
+        return cls(X, dataset.y, keys, rows) if readable else None
+
+    @property
+    def targets(self) -> np.ndarray:
+        """The label of every training window, in order."""
+        y = self.y.cpu().numpy() if isinstance(self.y, torch.Tensor) else self.y
+        y = np.asarray(y)
+        return y if self.rows is None else y[self.rows]
 
     def __len__(self) -> int:
         return len(self.y) if self.rows is None else len(self.rows)
@@ -138,54 +142,3 @@ def batch_loader(
         batch_size=None,
         sampler=BatchSampler(order, batch_size=batch_size, drop_last=drop_last),
     )
-
-
-class WholeBatchReads:
-    """Mixin for braindecode estimators: training arrays read a batch at a time.
-
-    The estimator's ``get_split_datasets`` wraps its training set with
-    :meth:`batch_reads` (``None`` when the data or the loader settings do
-    not allow it); :meth:`get_iterator` then serves that training set with
-    :func:`batch_loader`. Batch reads are used only when ``iterator_train``
-    is the default ``DataLoader`` with at most ``batch_size``, ``shuffle``,
-    ``drop_last`` and ``generator`` set; inference, validation and anything
-    else go through skorch's loaders as usual.
-    """
-
-    def batch_reads(
-        self, dataset, keys: Sequence[str] | None = None
-    ) -> ArrayBatches | None:
-        """``dataset`` as :class:`ArrayBatches`, or ``None`` where not allowed."""
-        options = set(self.get_params_for("iterator_train"))
-        allowed = (
-            self.iterator_train is torch.utils.data.DataLoader
-            and options <= BATCH_LOADER_OPTIONS
-        )
-        return ArrayBatches.from_dataset(dataset, keys) if allowed else None
-
-    def get_iterator(self, dataset, training=False):
-        """As skorch's; in-memory training arrays are read a batch at a time.
-
-        Inference over the training set (``training=False``, for example a
-        scoring callback) goes through ``iterator_valid`` as usual.
-        """
-        if not (training and isinstance(dataset, ArrayBatches)):
-            return super().get_iterator(dataset, training=training)
-        kwargs = self.get_params_for("iterator_train")
-        batch_size = kwargs.pop("batch_size", self.batch_size)
-        if batch_size == -1:
-            batch_size = len(dataset)
-        warned = getattr(self, "_warned_drop_last_", True)
-        if not warned and kwargs.get("drop_last") and len(dataset) < batch_size:
-            # what braindecode warns (once per fit) for its own loader
-            self._warned_drop_last_ = True
-            warnings.warn(
-                f"The training set has {len(dataset)} example(s), which is smaller "
-                f"than batch_size={batch_size}. With iterator_train__drop_last=True "
-                "(the braindecode default), all training batches are dropped and "
-                f"the model is not trained. Reduce batch_size to at most "
-                f"{len(dataset)}, or pass iterator_train__drop_last=False.",
-                UserWarning,
-                stacklevel=2,
-            )
-        return batch_loader(dataset, batch_size, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from collections.abc import Mapping
 from typing import Literal
 
@@ -10,17 +11,17 @@ import numpy as np
 import torch
 from braindecode import EEGClassifier
 from skorch.dataset import unpack_data
-from skorch.utils import is_dataset, to_tensor
+from skorch.utils import to_tensor
 from torch import nn
 
 from ..losses.base import Distiller, DistillResult
 from ..losses.kd import kd_loss
 from ..losses.mcc import MCCLoss
 from ..models.features import declared_feature_size, forward_with_features
-from .batches import ArrayBatches, WholeBatchReads, batch_loader
+from .base import PairedEEGClassifier
+from .batches import ArrayBatches, batch_loader
+from .datasets import IndexedDataset, dataset_labels
 from .loss_parts import loss_part_scorers
-from .resume import KeepInitializedNet
-from .shapes import FeatureMatrixInputs, OnePredictionPerWindow
 from .teacher_outputs import TeacherOutputs, compute_teacher_outputs
 from .unlabeled import unlabeled_batches
 
@@ -61,23 +62,23 @@ def _registered_distillers() -> list[str]:
     return [name for name in available("loss") if _is_distiller(get_loss(name))]
 
 
-class CMCRDClassifier(
-    KeepInitializedNet,
-    OnePredictionPerWindow,
-    WholeBatchReads,
-    FeatureMatrixInputs,
-    EEGClassifier,
-):
+class CMCRDClassifier(PairedEEGClassifier):
     """A braindecode ``EEGClassifier`` that distils a frozen teacher into the model.
 
     Replace ``EEGClassifier`` by ``CMCRDClassifier`` in a braindecode script and
-    add ``teacher=...``; fit on a dict (or a dataset yielding dicts) that holds
-    the student input under ``"x"`` and the teacher input under
-    ``teacher_key``::
+    add ``teacher=...``; fit on data keyed by modality, a dict (or
+    :class:`skorch.helper.SliceDict`) or a dataset yielding such dicts (the
+    paired TorchEEG datasets)::
 
         net = CMCRDClassifier(CMCRDMLP, teacher=eye_model, max_epochs=40, ...)
-        net.fit({"x": eeg, "eye": eye}, y)
+        net.fit({"eeg": eeg, "eye": eye}, y)
         net.predict(eeg)          # the student alone: EEG only at test time
+
+    The student reads ``student_key`` (``"eeg"``), the teacher
+    ``teacher_key`` (``"eye"``); swap them to train an eye-movement student
+    from an EEG teacher. ``predict``, ``predict_proba`` and ``score`` take
+    the student's modality alone or paired data holding it; ``predict_proba``
+    returns probabilities (softmax of the logits).
 
     The training loss is ``CE + beta * distiller(...)`` (plus the optional KD
     and MCC terms below). The distiller is any registered
@@ -91,23 +92,16 @@ class CMCRDClassifier(
     ``kd_loss``, ``mcc_loss``) and averaged per epoch under the same names.
     The validation loss is the cross-entropy alone.
 
-    In-memory training arrays are read a whole batch at a time (one index per
-    array, no per-sample loop) when ``iterator_train`` is the default
-    ``DataLoader`` with at most ``shuffle``, ``drop_last``, ``batch_size``
-    and ``generator`` set; anything else is read sample by sample as skorch
-    does.
-
-    Roles are symmetric: for an EEG teacher and an eye-movement student, put
-    the eye features under ``"x"`` and the EEG under ``teacher_key``.
-
     Parameters
     ----------
     module : str, class or nn.Module
         The student, as for ``EEGClassifier``.
-    teacher : nn.Module
+    teacher : nn.Module, optional
         The trained teacher (for example ``teacher_net.module_`` or
         :func:`~cmcrd_plugin.training.teacher.load_teacher`). It is copied,
-        frozen, kept in eval mode and left out of the optimiser.
+        frozen, kept in eval mode and left out of the optimiser. Needed to
+        train (except with ``distiller="none"`` and no ``kd_weight``), not
+        to predict: a saved student loads without it.
     distiller : str or Distiller subclass
         Registered loss name or class, built as
         ``cls(student_dim, teacher_dim, **distiller__kwargs)``.
@@ -124,22 +118,21 @@ class CMCRDClassifier(
         Weight of Minimum Class Confusion on the student's logits for batches
         of ``mcc_unlabeled`` (the authors' flag). 0 (off) by default. With
         test-subject data as ``mcc_unlabeled`` this is *transductive*: the
-        test inputs (not their labels) shape training.
+        test inputs (not their labels) shape training. The batch order is
+        seeded from torch's global generator at train begin.
     mcc_unlabeled : array-like, optional
         Unlabelled student inputs for that MCC term.
-    teacher_key : str
-        Key of the teacher input in the dict ``X``.
+    student_key, teacher_key : str
+        The modalities the student and the teacher read (``"eeg"``, ``"eye"``).
     feature_layer, teacher_feature_layer : str
         Heads whose input is the distilled feature.
     teacher_cache : bool or "auto"
         Compute the frozen teacher's logits and features for every training
         window once per fit, instead of a teacher forward pass per batch.
         ``"auto"`` (default) does so when the training data are in-memory
-        arrays (``fit({"x": ..., "eye": ...}, y)``), whose teacher inputs are
-        the same in every epoch. ``True`` also caches for a dataset: only
-        correct when its teacher inputs carry no random transform. The cache
-        (n_windows x (feature size + n_classes) floats) is dropped when
-        training ends.
+        arrays, whose teacher inputs are the same in every epoch. ``True``
+        also caches for a dataset: only correct when its teacher inputs carry
+        no random transform. The cache is dropped when training ends.
     distiller__* :
         Keyword arguments of the distiller (for example
         ``distiller__n_negatives=500``).
@@ -148,21 +141,32 @@ class CMCRDClassifier(
 
     Notes
     -----
+    The teacher (``teacher_``) and the distiller (``distiller_``) are
+    registered with skorch as modules of the net: they move with it, are
+    pickled device-independently and are saved with
+    ``save_params(f_teacher=..., f_distiller=...)``. The distiller is built
+    once, at ``initialize``, from the feature sizes the models declare (a
+    ``nn.Linear`` head, or one pass over zeros of a braindecode model's
+    input shape); for a model that declares neither, from the first training
+    window at the start of the first fit.
+
     The distiller's state (memory banks, normalising constants) is part of
     the checkpoint: ``Checkpoint(f_distiller="distiller.pt")`` or
-    ``save_params(f_distiller=...)``. ``callbacks=[LoadInitState(checkpoint)]``
-    restores it at train begin. So does skorch's other pattern,
-    ``initialize()`` (with ``module__n_chans``, ``module__n_times``,
-    ``module__n_outputs``) then ``load_params(..., f_distiller=...)`` then
-    ``partial_fit``: the distiller is sized at ``initialize`` from a
-    ``nn.Linear`` head or from one pass over zeros of the shape a braindecode
-    model declares, and ``partial_fit`` trains the initialised net as it is
-    (:mod:`~cmcrd_plugin.training.resume`; braindecode's own
-    ``EEGClassifier`` would start afresh there).
+    ``save_params(f_distiller=...)``; ``callbacks=[LoadInitState(checkpoint)]``
+    or ``initialize()`` then ``load_params(..., f_distiller=...)`` then
+    ``partial_fit`` restore it. Resuming without ``f_distiller`` warns.
+
+    To predict with a saved student, no teacher is needed::
+
+        net = CMCRDClassifier(CMCRDMLP, module__n_chans=62, module__n_times=5,
+                              module__n_outputs=5).initialize()
+        net.load_params(f_params="student.pt")
+        net.predict(eeg)
     """
 
-    # "teacher" and "distiller" are known prefixes so that teacher=... and
-    # distiller__*=... pass skorch's parameter validation before fit.
+    input_key_argument = "student_key"
+    # known prefixes, so that distiller__*=... validates before the distiller
+    # is built (see base.py, workaround 5)
     prefixes_ = [*EEGClassifier.prefixes_, "teacher", "distiller"]
 
     def __init__(
@@ -176,6 +180,7 @@ class CMCRDClassifier(
         kd_temperature: float = 4.0,
         mcc_weight: float = 0.0,
         mcc_unlabeled=None,
+        student_key: str = "eeg",
         teacher_key: str = "eye",
         feature_layer: str = "final_layer",
         teacher_feature_layer: str = "final_layer",
@@ -189,6 +194,7 @@ class CMCRDClassifier(
         self.kd_temperature = kd_temperature
         self.mcc_weight = mcc_weight
         self.mcc_unlabeled = mcc_unlabeled
+        self.student_key = student_key
         self.teacher_key = teacher_key
         self.feature_layer = feature_layer
         self.teacher_feature_layer = teacher_feature_layer
@@ -206,33 +212,47 @@ class CMCRDClassifier(
         """``beta``, or the distiller's default weight when ``beta`` is None."""
         if self.beta is not None:
             return self.beta
-        return resolve_distiller(self.distiller).default_weight
+        return self._distiller_class().default_weight
+
+    def _distiller_class(self) -> type[Distiller]:
+        # resolved once per initialize; looked up only before that
+        resolved = getattr(self, "distiller_class_", None)
+        return resolved if resolved is not None else resolve_distiller(self.distiller)
 
     def _uses_teacher(self) -> bool:
-        return resolve_distiller(self.distiller).needs_teacher or self.kd_weight > 0
+        return self._distiller_class().needs_teacher or self.kd_weight > 0
 
-    def _set_signal_args(self, X, y, classes):
-        # braindecode infers n_chans/n_times from the student input only
-        if isinstance(X, Mapping):
-            X = X["x"]
-        elif is_dataset(X) and len(X) and isinstance(X[0][0], Mapping):
-            from .datasets import StudentView
-
-            X = StudentView(X)
-        return super()._set_signal_args(X, y, classes)
+    def frozen_modules(self) -> tuple[str, ...]:
+        return ("teacher",)
 
     def initialize_module(self):
+        """The student, the frozen teacher (``teacher_``) and the distiller.
+
+        The distiller is built here when both feature sizes are known
+        without data, and at the start of the first fit otherwise.
+        """
         super().initialize_module()
+        if self.teacher_cache not in (True, False, "auto"):
+            raise ValueError(
+                "teacher_cache must be True, False or 'auto', "
+                f"got {self.teacher_cache!r}"
+            )
+        self.distiller_class_ = resolve_distiller(self.distiller)
+        self._set_module("teacher", self._frozen_teacher())
+        sizes = (
+            declared_feature_size(self.module_, self.feature_layer),
+            self._declared_teacher_size(),
+        )
+        distiller = None
+        if None not in sizes:
+            distiller = self._build_distiller(sizes)
+        self._set_module("distiller", distiller)
+        return self
+
+    def _frozen_teacher(self) -> nn.Module | None:
         teacher = self.teacher
         if teacher is None:
-            if self._uses_teacher():
-                raise ValueError(
-                    "CMCRDClassifier needs teacher=<trained nn.Module>; train one "
-                    "with TeacherClassifier and pass teacher_net.module_ (only "
-                    "distiller='none' without kd_weight trains without a teacher)"
-                )
-            self.teacher_ = None
-            return self
+            return None
         if not isinstance(teacher, nn.Module):
             hint = ""
             if hasattr(teacher, "module_"):
@@ -241,136 +261,142 @@ class CMCRDClassifier(
                 "teacher must be a torch nn.Module, got "
                 f"{type(teacher).__name__}.{hint}"
             )
-        frozen = copy.deepcopy(teacher).to(self.device).eval()
+        frozen = copy.deepcopy(teacher).eval()
         frozen.requires_grad_(False)
-        self.teacher_ = frozen  # not a skorch-registered module: never optimised
-        return self
+        return frozen
 
-    def initialize_criterion(self):
-        super().initialize_criterion()
-        self._distiller_built_for_ = None
-        sizes = (
-            declared_feature_size(self.module_, self.feature_layer),
-            self._teacher_static_size(),
-        )
-        if None not in sizes:  # sizes known: build now, so load_params can restore it
-            self._build_distiller(sizes)
-        return self
+    def _declared_teacher_size(self) -> int | None:
+        if self.teacher_ is None:
+            # without a teacher, a distiller that needs one is not built
+            return None if self._uses_teacher() else 0
+        return declared_feature_size(self.teacher_, self.teacher_feature_layer)
+
+    def _build_distiller(self, sizes: tuple[int, int]) -> Distiller:
+        params = self.get_params_for("distiller")
+        return self.distiller_class_(*sizes, **params).to(self.device)
 
     def load_params(self, *args, **kwargs):
-        """As skorch's; ``f_distiller`` needs a distiller, with a clear error."""
+        """As skorch's; ``f_distiller`` needs a built distiller, and resuming
+        a distiller with state without it warns."""
+        checkpoint = kwargs.get("checkpoint")
         distiller_file = kwargs.get("f_distiller")
-        if distiller_file is not None and getattr(self, "distiller_", None) is None:
+        if checkpoint is not None and distiller_file is None:
+            distiller_file = getattr(checkpoint, "f_distiller", None)
+        if kwargs.get("f_distiller") is not None and self.distiller_ is None:
             raise ValueError(
-                f"cannot load f_distiller={distiller_file!r}: the distiller is built "
-                "once its input sizes are known, and this model declares no input "
-                "shape (n_chans, n_times) to size it from before any data is seen. "
-                "Resume with callbacks=[LoadInitState(checkpoint)], which loads at "
-                "train begin."
+                f"cannot load f_distiller={kwargs['f_distiller']!r}: the distiller "
+                "is built once its input sizes are known, and this model declares "
+                "no input shape (n_chans, n_times) to size it from before any data "
+                "is seen (or no teacher was given). Resume with "
+                "callbacks=[LoadInitState(checkpoint)], which loads at train begin."
+            )
+        resuming = checkpoint is not None or kwargs.get("f_optimizer") is not None
+        if resuming and distiller_file is None and self._distiller_has_state():
+            warnings.warn(
+                f"resuming {type(self).__name__} without f_distiller: the state of "
+                f"{type(self.distiller_).__name__} (memory banks, normalising "
+                "constants) is not restored and starts afresh. Save it with "
+                "Checkpoint(f_distiller=...) or save_params(f_distiller=...).",
+                UserWarning,
+                stacklevel=2,
             )
         return super().load_params(*args, **kwargs)
 
-    def _teacher_static_size(self) -> int | None:
-        if self.teacher_ is None:
-            return 0
-        return declared_feature_size(self.teacher_, self.teacher_feature_layer)
+    def _distiller_has_state(self) -> bool:
+        if self.distiller_ is None:
+            return False
+        return any(
+            name != "train_labels" for name, _ in self.distiller_.named_buffers()
+        )
 
-    def _build_distiller(self, sizes: tuple[int, int]) -> None:
-        cls = resolve_distiller(self.distiller)
-        distiller = cls(*sizes, **self.get_params_for("distiller")).to(self.device)
-        self.distiller_ = distiller
-        if "distiller" not in self._criteria:
-            # a trainable criterion: moved with the net, toggled train/eval,
-            # optimised, saved with f_distiller, pickled device-independently
-            with self._current_init_context("criterion"):
-                self._register_attribute("distiller_", distiller, prefixes=False)
-        self._distiller_built_for_ = sizes
-
-    # -- distiller life cycle --------------------------------------------
-    def _split_inputs(
-        self, X: Mapping, cached: bool = False
-    ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        uses_teacher = self.teacher_ is not None and not cached
-        if (
-            not isinstance(X, Mapping)
-            or "x" not in X
-            or (uses_teacher and self.teacher_key not in X)
-        ):
-            keys = sorted(X) if isinstance(X, Mapping) else type(X).__name__
-            raise KeyError(
-                f"CMCRDClassifier trains on a dict with keys 'x' (student input) and "
-                f"{self.teacher_key!r} (teacher input); got {keys}"
+    # -- one fit ---------------------------------------------------------
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        if self.teacher_ is None and self._uses_teacher():
+            raise ValueError(
+                "CMCRDClassifier needs teacher=<trained nn.Module> to train; train "
+                "one with TeacherClassifier and pass teacher_net.module_ (only "
+                "distiller='none' without kd_weight trains without a teacher)"
             )
-        student = to_tensor(X["x"], device=self.device).float()
-        if not uses_teacher:
-            return student, None
-        return student, to_tensor(X[self.teacher_key], device=self.device).float()
+        window = self._first_window(X, y)
+        if self.distiller_ is None:  # sizes known only from data
+            self._set_module("distiller", self._build_distiller(self._sizes(window)))
+            self.initialize_optimizer()  # the distiller's heads are trainable
+        if self.mcc_weight > 0 and self.mcc_unlabeled is None:
+            raise ValueError("mcc_weight > 0 needs mcc_unlabeled (student inputs)")
+        unlabeled = self.mcc_unlabeled if self.mcc_weight > 0 else None
+        self.unlabeled_batches_ = unlabeled_batches(unlabeled, self.batch_size)
+        self.teacher_outputs_ = None
+        self.training_set_prepared_ = False
 
-    def _feature_sizes(self, X, y) -> tuple[int, int]:
+    def _first_window(self, X, y) -> Mapping:
+        """The first training window, checked to hold both models' modalities."""
         dataset = self.get_dataset(X, y)
-        first = dataset[0][0]
-        if not isinstance(first, Mapping):
+        window = dataset[0][0] if len(dataset) else None
+        if not isinstance(window, Mapping):
             raise TypeError(
-                "CMCRDClassifier.fit needs X = {'x': student_input, "
-                f"{self.teacher_key!r}: teacher_input}} (or a dataset yielding such "
-                f"dicts); got samples of type {type(first).__name__}"
+                f"CMCRDClassifier.fit needs X = {{{self.student_key!r}: "
+                f"student_input, {self.teacher_key!r}: teacher_input}} (or a dataset "
+                "yielding such dicts, as the paired TorchEEG datasets do); got "
+                f"samples of type {type(window).__name__}"
             )
-        batch = {k: torch.as_tensor(np.asarray(v))[None] for k, v in first.items()}
-        student, teacher = self._split_inputs(batch)
+        self.member(window, self.student_key)
+        if self.teacher_ is not None:
+            self.member(window, self.teacher_key)
+        return window
+
+    def _sizes(self, window: Mapping) -> tuple[int, int]:
+        """Feature sizes of the student and the teacher, from one window."""
+        batch = {k: torch.as_tensor(np.asarray(v))[None] for k, v in window.items()}
         was_training = self.module_.training
         self.module_.eval()
         with torch.no_grad():
-            _, f_s = forward_with_features(self.module_, student, self.feature_layer)
+            _, f_s = forward_with_features(
+                self.module_, self.model_input(batch), self.feature_layer
+            )
             f_t_size = 0
             if self.teacher_ is not None:
                 _, f_t = forward_with_features(
-                    self.teacher_, teacher, self.teacher_feature_layer
+                    self.teacher_,
+                    self.model_input(batch, self.teacher_key),
+                    self.teacher_feature_layer,
                 )
                 f_t_size = f_t.shape[1]
         self.module_.train(was_training)
         return f_s.shape[1], f_t_size
 
-    def on_train_begin(self, net, X=None, y=None, **kwargs):
-        super().on_train_begin(net, X=X, y=y, **kwargs)
-        sizes = self._feature_sizes(X, y)
-        if self._distiller_built_for_ != sizes:
-            self._build_distiller(sizes)
-            self._initialize_optimizer()  # the distiller's heads are trainable
-        if self.mcc_weight > 0 and self.mcc_unlabeled is None:
-            raise ValueError("mcc_weight > 0 needs mcc_unlabeled (student inputs)")
-        unlabeled = self.mcc_unlabeled if self.mcc_weight > 0 else None
-        self.unlabeled_batches_ = unlabeled_batches(unlabeled, self.batch_size)
-
     def get_split_datasets(self, X, y=None, **fit_params):
-        from .datasets import IndexedDataset, dataset_labels
-
+        """As skorch's; the training windows carry their row (``"index"``)."""
         dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
+        keys = [self.student_key]
+        if self.teacher_ is not None:
+            keys.append(self.teacher_key)
+        batches = self.batch_reads(dataset_train, keys)
+        if batches is None:
+            return IndexedDataset(dataset_train), dataset_valid
+        return batches, dataset_valid
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        super().on_epoch_begin(net, dataset_train=dataset_train, **kwargs)
+        if not self.training_set_prepared_:
+            self.prepare_training_set(dataset_train)
+            self.training_set_prepared_ = True
+
+    def prepare_training_set(self, dataset_train) -> None:
+        """Once per fit, before the first epoch: the distiller learns the
+        training labels (memory banks sized from them), and the teacher's
+        outputs are computed for every training window (``teacher_cache``).
+
+        Banks restored for the same labels (``LoadInitState``) are kept.
+        """
         labels = torch.as_tensor(dataset_labels(dataset_train)).long()
         current = self.distiller_.train_labels
         if len(current) != len(labels) or not torch.equal(current.cpu(), labels):
             self.distiller_.set_training_labels(labels)
-        keys = ["x"] if self.teacher_ is None else ["x", self.teacher_key]
-        batches = self.batch_reads(dataset_train, keys)
-        self.teacher_outputs_ = None
-        if isinstance(self.teacher_cache, str) and self.teacher_cache != "auto":
-            raise ValueError(
-                "teacher_cache must be True, False or 'auto', "
-                f"got {self.teacher_cache!r}"
-            )
-        cache = (
-            batches is not None
-            if self.teacher_cache == "auto"
-            else bool(self.teacher_cache)
-        )
+        in_memory = isinstance(dataset_train, ArrayBatches)
+        cache = in_memory if self.teacher_cache == "auto" else self.teacher_cache
         if self.teacher_ is not None and cache:
-            self.teacher_outputs_ = self._compute_teacher_outputs(
-                batches if batches is not None else IndexedDataset(dataset_train)
-            )
-            if batches is not None:  # the teacher inputs are no longer read
-                batches.arrays.pop(self.teacher_key)
-        if batches is not None:
-            return batches, dataset_valid
-        return IndexedDataset(dataset_train), dataset_valid
+            self.teacher_outputs_ = self._compute_teacher_outputs(dataset_train)
 
     def _compute_teacher_outputs(self, dataset) -> TeacherOutputs:
         if isinstance(dataset, ArrayBatches):
@@ -380,7 +406,7 @@ class CMCRDClassifier(
         # iterating a DataLoader draws a seed from the global generator: the
         # pre-pass leaves the random stream (shuffles, negatives) as it was
         with torch.random.fork_rng(devices=[]):
-            inputs = (self._split_inputs(X)[1] for X, _ in loader)
+            inputs = (self.model_input(X, self.teacher_key) for X, _ in loader)
             return compute_teacher_outputs(
                 self.teacher_, inputs, self.teacher_feature_layer
             )
@@ -389,26 +415,30 @@ class CMCRDClassifier(
         super().on_train_end(net, X=X, y=y, **kwargs)
         self.teacher_outputs_ = None  # valid for this fit's training set only
 
-    # -- training and inference ------------------------------------------
+    # -- training --------------------------------------------------------
+    def _teacher_outputs(self, Xi, index: torch.Tensor):
+        """Teacher logits and features of a batch (cached, computed, or None)."""
+        if self.teacher_outputs_ is not None:
+            return self.teacher_outputs_.take(index)
+        if self.teacher_ is None:
+            return None, None
+        with torch.no_grad():
+            return forward_with_features(
+                self.teacher_,
+                self.model_input(Xi, self.teacher_key),
+                self.teacher_feature_layer,
+            )
+
     def train_step_single(self, batch, **fit_params):
         self._set_training(True)
         Xi, yi = unpack_data(batch)
-        cached = getattr(self, "teacher_outputs_", None)
-        student, teacher = self._split_inputs(Xi, cached=cached is not None)
         index = to_tensor(Xi["index"], device=self.device).long()
         y_true = to_tensor(yi, device=self.device)
-        logits_s, f_s = forward_with_features(self.module_, student, self.feature_layer)
+        logits_s, f_s = forward_with_features(
+            self.module_, self.model_input(Xi), self.feature_layer
+        )
         ce = self.get_loss(logits_s, y_true, X=Xi, training=True)
-        if cached is not None:
-            logits_t, f_t = cached.take(index)
-        elif self.teacher_ is not None:
-            with torch.no_grad():
-                self.teacher_.eval()
-                logits_t, f_t = forward_with_features(
-                    self.teacher_, teacher, self.teacher_feature_layer
-                )
-        else:
-            logits_t = f_t = None
+        logits_t, f_t = self._teacher_outputs(Xi, index)
         out = self.distiller_(f_s, f_t, logits_s, logits_t, y_true, index)
         distill, parts = (
             (out.loss, out.parts) if isinstance(out, DistillResult) else (out, {})
@@ -420,17 +450,10 @@ class CMCRDClassifier(
             record["kd_loss"] = kd_loss(logits_s, logits_t, self.kd_temperature)
             loss = loss + self.kd_weight * record["kd_loss"]
         if self.unlabeled_batches_ is not None:
-            logits_u = self.module_(self.unlabeled_batches_.next(self.device))
-            record["mcc_loss"] = MCCLoss()(logits_u)
+            unlabeled = self.model_input(self.unlabeled_batches_.next(self.device))
+            record["mcc_loss"] = MCCLoss()(self.module_(unlabeled))
             loss = loss + self.mcc_weight * record["mcc_loss"]
         loss.backward()
         for name, value in record.items():
             self.history.record_batch(name, value.item())
         return {"loss": loss, "y_pred": logits_s}
-
-    def infer(self, x, **fit_params):
-        """Run the student alone; a dict input contributes only its ``"x"``."""
-        if isinstance(x, Mapping):
-            x = x["x"]
-        x = to_tensor(x, device=self.device)
-        return self.module_(x, **fit_params)

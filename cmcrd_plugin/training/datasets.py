@@ -26,29 +26,17 @@ class IndexedDataset(Dataset):
         X, y = self.dataset[i]
         if not isinstance(X, Mapping):
             raise TypeError(
-                "distillation needs dict inputs such as {'x': eeg, 'eye': eye}; "
-                f"the training set yields {type(X).__name__}"
+                "distillation needs data keyed by modality such as {'eeg': eeg, "
+                f"'eye': eye}}; the training set yields {type(X).__name__}"
             )
         X = dict(X)
         X["index"] = i
         return X, y
 
-
-class StudentView(Dataset):
-    """Expose only the student input ``X[key]`` of a dataset yielding dicts.
-
-    Lets braindecode infer ``n_chans``/``n_times`` from the student input.
-    """
-
-    def __init__(self, dataset: Dataset, key: str = "x") -> None:
-        self.dataset, self.key = dataset, key
-
-    def __len__(self) -> int:
-        return len(self.dataset)
-
-    def __getitem__(self, i: int):
-        X, y = self.dataset[i]
-        return X[self.key], y
+    @property
+    def targets(self) -> np.ndarray:
+        """The label of every sample (see :func:`dataset_labels`)."""
+        return dataset_labels(self.dataset)
 
 
 def dataset_labels(dataset: Dataset) -> np.ndarray:

@@ -5,40 +5,33 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
-from braindecode import EEGClassifier
 from torch import nn
 
 from ..losses.mcc import MCCLoss
-from .batches import WholeBatchReads
+from .base import PairedEEGClassifier
 from .loss_parts import loss_part_scorers
-from .resume import KeepInitializedNet
-from .shapes import FeatureMatrixInputs, OnePredictionPerWindow
 from .unlabeled import unlabeled_batches
 
 
-class TeacherClassifier(
-    KeepInitializedNet,
-    OnePredictionPerWindow,
-    WholeBatchReads,
-    FeatureMatrixInputs,
-    EEGClassifier,
-):
+class TeacherClassifier(PairedEEGClassifier):
     """``EEGClassifier`` trained with cross-entropy + ``lambda_mcc`` * MCC.
 
-    The teacher of CMCRD (an eye-movement model by default, or an EEG model
-    for an eye-movement student). MCC (:class:`~cmcrd_plugin.losses.MCCLoss`)
-    is applied to the logits of every training batch, or, with
-    ``mcc_unlabeled``, of a batch of those unlabelled inputs drawn alongside
-    each training batch. The authors' released script computes MCC but never
-    backpropagates it; we do, and ``lambda_mcc=0`` gives plain cross-entropy.
-    The two parts are recorded per batch as ``ce_loss`` and ``mcc_loss``.
-    Validation loss is cross-entropy.
+    The teacher of CMCRD: an eye-movement model by default
+    (``teacher_key="eye"``), or an EEG model for an eye-movement student
+    (``teacher_key="eeg"``). It fits on the teacher's modality alone
+    (``fit(eye, y)``) or on paired data keyed by modality, from which it
+    reads ``teacher_key``: ``fit({"eeg": eeg, "eye": eye}, y)`` or
+    ``fit(paired_dataset)`` (a paired TorchEEG dataset or split, labels read
+    from it). ``predict`` likewise takes the modality alone or paired data.
 
-    In-memory training arrays are read a whole batch at a time, as in
-    :class:`~cmcrd_plugin.training.CMCRDClassifier` (same batches, same
-    order as skorch's per-sample loader), unless ``iterator_train`` is
-    customised beyond ``shuffle``, ``drop_last``, ``batch_size`` and
-    ``generator``.
+    MCC (:class:`~cmcrd_plugin.losses.MCCLoss`) is applied to the logits of
+    every training batch, or, with ``mcc_unlabeled``, of a batch of those
+    unlabelled inputs drawn alongside each training batch (in an order
+    seeded from torch's global generator at train begin, so
+    ``torch.manual_seed`` fixes it). The authors' released script computes
+    MCC but never backpropagates it; we do, and ``lambda_mcc=0`` gives plain
+    cross-entropy. The two parts are recorded per batch as ``ce_loss`` and
+    ``mcc_loss``. Validation loss is cross-entropy.
 
     Parameters
     ----------
@@ -51,9 +44,19 @@ class TeacherClassifier(
         subject's inputs makes training *transductive* (their labels are never
         used, but their distribution is); leave it ``None`` for the inductive
         protocol.
+    teacher_key : str
+        The modality the teacher reads in paired data (``"eye"``).
     *args, **kwargs :
         Everything ``EEGClassifier`` accepts.
+
+    Notes
+    -----
+    Everything the two trainers share (data keyed by modality, whole-batch
+    reads, resuming, one prediction per window) is described in
+    :mod:`cmcrd_plugin.training.base`.
     """
+
+    input_key_argument = "teacher_key"
 
     def __init__(
         self,
@@ -62,11 +65,13 @@ class TeacherClassifier(
         lambda_mcc: float = 1.0,
         mcc_temperature: float = 2.5,
         mcc_unlabeled=None,
+        teacher_key: str = "eye",
         **kwargs,
     ) -> None:
         self.lambda_mcc = lambda_mcc
         self.mcc_temperature = mcc_temperature
         self.mcc_unlabeled = mcc_unlabeled
+        self.teacher_key = teacher_key
         super().__init__(module, *args, **kwargs)
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
@@ -79,7 +84,9 @@ class TeacherClassifier(
 
     def get_split_datasets(self, X, y=None, **fit_params):
         dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
-        batches = self.batch_reads(dataset_train)
+        batches = self.batch_reads(dataset_train, [self.teacher_key])
+        if batches is None:  # the teacher's modality alone
+            batches = self.batch_reads(dataset_train, None)
         return (dataset_train if batches is None else batches), dataset_valid
 
     def get_loss(self, y_pred, y_true, *args, training=False, **kwargs):
@@ -87,7 +94,10 @@ class TeacherClassifier(
         if not training:
             return ce
         batches = getattr(self, "unlabeled_batches_", None)
-        logits = y_pred if batches is None else self.module_(batches.next(self.device))
+        if batches is None:
+            logits = y_pred
+        else:
+            logits = self.module_(self.model_input(batches.next(self.device)))
         mcc = MCCLoss(self.mcc_temperature)(logits)
         self.history.record_batch("ce_loss", ce.item())
         self.history.record_batch("mcc_loss", mcc.item())

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
 import torch
-
-from .shapes import features_as_channels
 
 
 class UnlabeledBatches:
@@ -16,7 +13,8 @@ class UnlabeledBatches:
     Parameters
     ----------
     X : array-like, shape (n, ...)
-        Unlabelled inputs in the model's input format.
+        Unlabelled inputs of the model's modality, as they are stored (the
+        trainer gives feature vectors their time axis).
     batch_size : int
         Rows per batch (the last batch of a pass may be smaller).
     seed : int, optional
@@ -24,10 +22,7 @@ class UnlabeledBatches:
     """
 
     def __init__(self, X, batch_size: int, seed: int | None = None) -> None:
-        # feature matrices (n, d) become (n, d, 1), as in the trainers' inputs
-        self.X = torch.as_tensor(
-            features_as_channels(np.asarray(X)), dtype=torch.float32
-        )
+        self.X = torch.as_tensor(X, dtype=torch.float32)
         if len(self.X) == 0:
             raise ValueError("unlabelled data for MCC is empty")
         self.batch_size = batch_size
@@ -47,6 +42,17 @@ class UnlabeledBatches:
         return self.X[rows].to(device)
 
 
+def training_seed() -> int:
+    """A seed drawn from torch's global generator, leaving its state as it was.
+
+    So ``torch.manual_seed`` before a fit fixes it, and drawing it changes
+    no other random stream of the fit (shuffles, negatives).
+    """
+    with torch.random.fork_rng(devices=[]):
+        return int(torch.randint(0, 2**62, ()))
+
+
 def unlabeled_batches(X, batch_size: int) -> UnlabeledBatches | None:
-    """:class:`UnlabeledBatches` over ``X``, or None when ``X`` is None."""
-    return None if X is None else UnlabeledBatches(X, batch_size)
+    """:class:`UnlabeledBatches` over ``X`` seeded by :func:`training_seed`,
+    or None when ``X`` is None."""
+    return None if X is None else UnlabeledBatches(X, batch_size, training_seed())

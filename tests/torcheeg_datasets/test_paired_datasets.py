@@ -38,7 +38,7 @@ def iv(seed_iv_root, tmp_path):
 
 def test_samples_pair_both_modalities_like_the_loader(iv, seed_iv_root):
     sample, label = iv[0]
-    assert sample["x"].shape == (62, 5) and sample["eye"].shape == (31, 1)
+    assert sample["eeg"].shape == (62, 5) and sample["eye"].shape == (31,)
     assert isinstance(label, int)
     windows = load_seed_iv(seed_iv_root)
     assert len(iv) == len(windows)
@@ -50,8 +50,8 @@ def test_samples_pair_both_modalities_like_the_loader(iv, seed_iv_root):
             & (windows.trial == row.trial_in_session)
             & (windows.window == row.window_id)
         )
-        np.testing.assert_array_equal(s["x"], windows.eeg[match[0]])
-        np.testing.assert_array_equal(s["eye"][:, 0], windows.eye[match[0]])
+        np.testing.assert_array_equal(s["eeg"], windows.eeg[match[0]])
+        np.testing.assert_array_equal(s["eye"], windows.eye[match[0]])
         assert y == windows.label[match[0]]
     assert {
         "subject_id",
@@ -79,7 +79,7 @@ def test_transforms_apply_per_modality(seed_iv_root, tmp_path):
         **QUIET,
     )
     sample, label = ds[3]
-    assert isinstance(sample["x"], torch.Tensor) and sample["x"].shape == (62, 10)
+    assert isinstance(sample["eeg"], torch.Tensor) and sample["eeg"].shape == (62, 10)
     assert not sample["eye"].any() and label == ds.info.emotion[3]
     offline = PairedSEEDIV(
         seed_iv_root,
@@ -87,7 +87,7 @@ def test_transforms_apply_per_modality(seed_iv_root, tmp_path):
         offline_transform=transforms.MeanStdNormalize(axis=None),
         **QUIET,
     )
-    assert abs(float(offline[0][0]["x"].mean())) < 1e-5
+    assert abs(float(offline[0][0]["eeg"].mean())) < 1e-5
 
 
 def test_splitters(iv, tmp_path):
@@ -99,7 +99,7 @@ def test_splitters(iv, tmp_path):
         tr = set(map(tuple, train.info[key].to_numpy()))
         te = set(map(tuple, test.info[key].to_numpy()))
         assert tr and te and not tr & te
-        assert train[0][0]["x"].shape == (62, 5)
+        assert train[0][0]["eeg"].shape == (62, 5)
     splitter = KFoldPerSubjectGroupbyTrial(n_splits=2, split_path=str(tmp_path / "k"))
     for train, test in splitter.split(iv):
         assert len(train) + len(test) == len(
@@ -113,7 +113,7 @@ def test_splitters(iv, tmp_path):
 def test_seed_v_and_raw_datasets(seed_v_root, seed_iv_root, tmp_path):
     v = PairedSEEDV(seed_v_root, io_path=tmp_path / "v", **QUIET)
     assert len(v) == len(load_seed_v(seed_v_root))
-    assert v[0][0]["x"].shape == (62, 5) and v[0][0]["eye"].shape == (33, 1)
+    assert v[0][0]["eeg"].shape == (62, 5) and v[0][0]["eye"].shape == (33,)
     raw = PairedSEEDIVRaw(seed_iv_root, io_path=tmp_path / "raw", **QUIET)
     windows = load_seed_iv(seed_iv_root, raw=True)
     sample, _ = raw[5]
@@ -124,8 +124,8 @@ def test_seed_v_and_raw_datasets(seed_v_root, seed_iv_root, tmp_path):
         & (windows.trial == row.trial_in_session)
         & (windows.window == row.window_id)
     )
-    np.testing.assert_array_equal(sample["x"], windows.eeg[match[0]])
-    assert sample["x"].shape == (62, 800)
+    np.testing.assert_array_equal(sample["eeg"], windows.eeg[match[0]])
+    assert sample["eeg"].shape == (62, 800)
 
 
 def test_cache_is_reused_only_when_it_matches(seed_iv_root, tmp_path):
@@ -146,7 +146,7 @@ def test_cache_is_reused_only_when_it_matches(seed_iv_root, tmp_path):
         )
     with pytest.warns(UserWarning, match="does not match.*features.*rebuilding"):
         ds = PairedSEEDIV(seed_iv_root, io_path=io_path, features=["psd_LDS"], **QUIET)
-    assert ds[0][0]["x"].shape == (62, 5)
+    assert ds[0][0]["eeg"].shape == (62, 5)
 
 
 def test_changed_source_files_and_foreign_caches_are_rebuilt(seed_iv_root, tmp_path):
@@ -220,7 +220,7 @@ def test_concurrent_builds_and_readers_are_safe(seed_v_root, tmp_path):
         "from cmcrd_plugin.torcheeg_datasets import PairedSEEDV;"
         f"ds = PairedSEEDV({str(seed_v_root)!r}, io_path={str(tmp_path / 'c')!r},"
         " verbose=False);"
-        "print(len(ds), float(ds[len(ds) - 1][0]['x'].sum()))"
+        "print(len(ds), float(ds[len(ds) - 1][0]['eeg'].sum()))"
     )
     procs = [
         subprocess.Popen(
@@ -270,9 +270,7 @@ def test_feeds_cmcrd_classifier_end_to_end(seed_iv_root, tmp_path):
         train_split=None,
         optimizer=torch.optim.AdamW,
     )
-    teacher = TeacherClassifier(CMCRDMLP, **fast).fit(
-        windows.eye[:, :, None], windows.label
-    )
+    teacher = TeacherClassifier(CMCRDMLP, **fast).fit(windows.eye, windows.label)
     net = CMCRDClassifier(
         CMCRDMLP,
         teacher=teacher.module_,
@@ -308,7 +306,7 @@ def test_seed_multimodal_dataset(tmp_path):
     assert set(ds.info.subject_id) == {1}
     with pytest.warns(UserWarning):
         assert len(ds) == len(load_seed(root))
-    assert ds[0][0]["x"].shape == (62, 5) and ds[0][0]["eye"].shape == (33, 1)
+    assert ds[0][0]["eeg"].shape == (62, 5) and ds[0][0]["eye"].shape == (33,)
 
 
 def test_torcheeg_head_record_protocol(seed_iv_root, tmp_path):
@@ -333,7 +331,7 @@ def test_torcheeg_head_record_protocol(seed_iv_root, tmp_path):
     assert [y["key"] for y in yielded] == [y["key"] for y in from_file]
     first = yielded[0]
     assert (
-        set(first["eeg"]) == {"x", "eye"} and first["info"]["clip_id"] == first["key"]
+        set(first["eeg"]) == {"eeg", "eye"} and first["info"]["clip_id"] == first["key"]
     )
 
 
@@ -362,7 +360,7 @@ def test_raw_windows_train_a_temporal_braindecode_student(seed_iv_root, tmp_path
     # dry run, and the banks hold one row per training window
     assert net.distiller_.n_data == len(subset)
     assert net.module_.n_times == 800 and net.module_.n_chans == 62
-    x = np.stack([raw[i][0]["x"] for i in range(3)]).astype(np.float32)
+    x = np.stack([raw[i][0]["eeg"] for i in range(3)]).astype(np.float32)
     assert net.predict(x).shape == (3,)
 
 

@@ -10,7 +10,7 @@ def data(tiny_paired):
     tr = tiny_paired["split"].train
     eeg, eye = tiny_paired["eeg"][tr], tiny_paired["eye"][tr]
     return {
-        "X": SliceDict(x=eeg, eye=eye),
+        "X": SliceDict(eeg=eeg, eye=eye),
         "eeg": eeg,
         "eye": eye,
         "y": tiny_paired["y"][tr],

@@ -110,7 +110,7 @@ def test_inference_over_the_training_set_uses_iterator_valid(data):
     assert getattr(loader, "loader", loader).batch_size == 16
     X, y = next(iter(loader))
     torch.testing.assert_close(X["index"], torch.arange(16))
-    torch.testing.assert_close(X["x"], torch.as_tensor(data["eeg"][:16]))
+    torch.testing.assert_close(X["eeg"], torch.as_tensor(data["eeg"][:16]))
     assert net.predict_proba(train).shape == (len(train), 5)
 
 

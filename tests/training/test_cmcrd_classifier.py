@@ -114,10 +114,11 @@ def test_eeg_teacher_with_eye_student(data):
     eeg_teacher = (
         TeacherClassifier(CMCRDMLP, **FAST).fit(data["eeg"], data["y"]).module_
     )
-    X = SliceDict(x=data["eye"], eeg=data["eeg"])
+    X = SliceDict(eeg=data["eeg"], eye=data["eye"])
     net = CMCRDClassifier(
         CMCRDMLP,
         teacher=eeg_teacher,
+        student_key="eye",
         teacher_key="eeg",
         distiller__n_negatives=64,
         **FAST,
@@ -132,7 +133,7 @@ def test_fit_on_a_dataset_yielding_dicts(data, teacher):
             return len(data["y"])
 
         def __getitem__(self, i):
-            return {"x": data["eeg"][i], "eye": data["eye"][i]}, data["y"][i]
+            return {"eeg": data["eeg"][i], "eye": data["eye"][i]}, data["y"][i]
 
     net = student(teacher, module__n_outputs=5).fit(Paired(), None)
     assert net.distiller_.n_data == len(data["y"])
@@ -158,7 +159,7 @@ def test_clear_errors(data, teacher):
     with pytest.raises(TypeError, match=r"\.module_"):
         CMCRDClassifier(CMCRDMLP, teacher=fitted, **FAST).fit(data["X"], data["y"])
     with pytest.raises(KeyError, match="'eye'"):
-        student(teacher).fit(SliceDict(x=data["eeg"], em=data["eye"]), data["y"])
+        student(teacher).fit(SliceDict(eeg=data["eeg"], em=data["eye"]), data["y"])
     with pytest.raises(TypeError, match="needs X ="):
         student(
             teacher, module__n_chans=62, module__n_times=5, module__n_outputs=5

@@ -28,16 +28,17 @@ def zoo(data):
 @pytest.mark.parametrize("name", DISTILLERS)
 def test_every_distiller_trains_in_both_directions(zoo, name, direction):
     if direction == "eye->eeg":
-        X = SliceDict(x=zoo["eeg"], eye=zoo["eye"])
+        X = SliceDict(eeg=zoo["eeg"], eye=zoo["eye"])
         net = CMCRDClassifier(
             CMCRDMLP, teacher=zoo["eye_teacher"], distiller=name, **FAST
         )
         test_input = zoo["eeg"]
     else:
-        X = SliceDict(x=zoo["eye"], eeg=zoo["eeg"])
+        X = SliceDict(eeg=zoo["eeg"], eye=zoo["eye"])
         net = CMCRDClassifier(
             CMCRDMLP,
             teacher=zoo["eeg_teacher"],
+            student_key="eye",
             teacher_key="eeg",
             distiller=name,
             **FAST,
@@ -74,7 +75,7 @@ def test_default_weights_follow_the_authors(zoo):
 
 
 def test_rkd_parts_are_recorded(zoo):
-    X = SliceDict(x=zoo["eeg"], eye=zoo["eye"])
+    X = SliceDict(eeg=zoo["eeg"], eye=zoo["eye"])
     net = CMCRDClassifier(CMCRDMLP, teacher=zoo["eye_teacher"], distiller="rkd", **FAST)
     batch = net.fit(X, zoo["y"]).history[-1, "batches", 0]
     assert batch["distill_loss"] == pytest.approx(
@@ -84,30 +85,30 @@ def test_rkd_parts_are_recorded(zoo):
 
 def test_none_needs_no_teacher_but_others_do(zoo):
     net = CMCRDClassifier(CMCRDMLP, distiller="none", **FAST)
-    net.fit(SliceDict(x=zoo["eeg"]), zoo["y"])
+    net.fit(SliceDict(eeg=zoo["eeg"]), zoo["y"])
     assert net.teacher_ is None
     with pytest.raises(ValueError, match="needs teacher="):
         CMCRDClassifier(CMCRDMLP, distiller="kd", **FAST).fit(
-            SliceDict(x=zoo["eeg"], eye=zoo["eye"]), zoo["y"]
+            SliceDict(eeg=zoo["eeg"], eye=zoo["eye"]), zoo["y"]
         )
     with pytest.raises(
         TypeError, match="not a cmcrd_plugin.losses.base.Distiller"
     ) as e:
         CMCRDClassifier(
             CMCRDMLP, distiller="mcc", teacher=zoo["eye_teacher"], **FAST
-        ).fit(SliceDict(x=zoo["eeg"], eye=zoo["eye"]), zoo["y"])
+        ).fit(SliceDict(eeg=zoo["eeg"], eye=zoo["eye"]), zoo["y"])
     message = str(e.value)
     assert "loss 'mcc' (MCCLoss) is registered" in message
     assert "distillers: cmcrd, crd, fitnet, kd, none, nst, pkt, rkd, sp." in message
     assert "mcc_weight" in message
     with pytest.raises(TypeError, match="distiller <class 'dict'> is not"):
         CMCRDClassifier(CMCRDMLP, distiller=dict, **FAST).fit(
-            SliceDict(x=zoo["eeg"]), zoo["y"]
+            SliceDict(eeg=zoo["eeg"]), zoo["y"]
         )
 
 
 def test_kd_on_top_of_another_distiller_and_student_mcc(zoo):
-    X = SliceDict(x=zoo["eeg"], eye=zoo["eye"])
+    X = SliceDict(eeg=zoo["eeg"], eye=zoo["eye"])
     net = CMCRDClassifier(
         CMCRDMLP,
         teacher=zoo["eye_teacher"],
@@ -129,7 +130,7 @@ def test_kd_on_top_of_another_distiller_and_student_mcc(zoo):
 
 
 def test_checkpoint_resume_restores_banks_and_constants(zoo, tmp_path):
-    X = SliceDict(x=zoo["eeg"], eye=zoo["eye"])
+    X = SliceDict(eeg=zoo["eeg"], eye=zoo["eye"])
     params = dict(teacher=zoo["eye_teacher"], distiller__n_negatives=64, **FAST)
     checkpoint = Checkpoint(
         dirname=str(tmp_path), monitor=None, f_distiller="distiller.pt"
@@ -168,7 +169,7 @@ def test_initialize_then_load_params_resumes_a_student_without_a_linear_head(
 
     rng = np.random.default_rng(1)
     raw = rng.normal(size=(len(zoo["y"]), 4, 200)).astype(np.float32)
-    X = SliceDict(x=raw, eye=zoo["eye"])
+    X = SliceDict(eeg=raw, eye=zoo["eye"])
     params = dict(
         teacher=zoo["eye_teacher"],
         distiller__n_negatives=64,

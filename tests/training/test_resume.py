@@ -30,12 +30,13 @@ def test_plain_eegclassifier_would_have_started_afresh(data, tmp_path):
     """The braindecode behaviour KeepInitializedNet corrects (if this starts to
     fail, braindecode fixed it and the mixin can go)."""
     settings = {k: v for k, v in FAST.items() if not k.startswith("module__")}
-    net = EEGClassifier(CMCRDMLP, **settings).fit(data["eye"], data["y"])
+    eye = data["eye"][:, :, None]  # plain braindecode reads (n, n_chans, n_times)
+    net = EEGClassifier(CMCRDMLP, **settings).fit(eye, data["y"])
     files = _saved(net, tmp_path)
     plain = EEGClassifier(CMCRDMLP, **settings, **SHAPE).initialize()
     plain.load_params(**files)
     module = plain.module_
-    plain.partial_fit(data["eye"], data["y"])
+    plain.partial_fit(eye, data["y"])
     assert plain.module_ is not module
 
 

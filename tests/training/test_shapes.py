@@ -4,15 +4,16 @@ import torch
 
 from cmcrd_plugin.models.mlp import CMCRDMLP
 from cmcrd_plugin.training import CMCRDClassifier, TeacherClassifier
-from cmcrd_plugin.training.shapes import features_as_channels
+from cmcrd_plugin.training.shapes import with_time_axis
 
 
-def test_feature_matrices_get_a_trailing_axis():
-    X = {"x": np.zeros((4, 3)), "eye": torch.zeros(4, 2, 5), "n": [1, 2]}
-    out = features_as_channels(X)
-    assert out["x"].shape == (4, 3, 1) and out["eye"].shape == (4, 2, 5)
-    assert out["n"] == [1, 2]
-    assert features_as_channels(np.zeros((4, 3))).shape == (4, 3, 1)
+def test_feature_vectors_get_a_time_axis():
+    assert with_time_axis(np.zeros((4, 3))).shape == (4, 3, 1)
+    assert with_time_axis(torch.zeros(4, 3)).shape == (4, 3, 1)
+    assert with_time_axis(torch.zeros(4, 2, 5)).shape == (4, 2, 5)
+    assert with_time_axis(np.zeros(3), batched=False).shape == (3, 1)
+    assert with_time_axis(np.zeros((2, 5)), batched=False).shape == (2, 5)
+    assert with_time_axis([1, 2]) == [1, 2]
 
 
 @pytest.mark.parametrize(

@@ -69,7 +69,7 @@ def test_plain_feature_matrices_are_read_as_channels(tiny_paired):
     from cmcrd_plugin.training import CMCRDClassifier
 
     fast = {k: v for k, v in FAST.items() if k != "module__hidden_size"}
-    eye2d = tiny_paired["eye"][:200, :, 0]  # (n, 33): no trailing axis
+    eye2d = tiny_paired["eye"][:200]  # (n, 33): no trailing axis
     eeg, y = tiny_paired["eeg"][:200], tiny_paired["y"][:200]
     teacher = TeacherClassifier(SEEDDGCNN, **fast).fit(eye2d, y)
     assert teacher.module_.n_chans == 33 and teacher.module_.n_times == 1
@@ -77,14 +77,15 @@ def test_plain_feature_matrices_are_read_as_channels(tiny_paired):
     # the same 2-D eye matrix as the teacher input, and as a student input
     net = CMCRDClassifier(
         SEEDDGCNN, teacher=teacher.module_, distiller__n_negatives=32, **fast
-    ).fit({"x": eeg, "eye": eye2d}, y)
+    ).fit({"eeg": eeg, "eye": eye2d}, y)
     assert net.predict(eeg).shape == y.shape
     eye_student = CMCRDClassifier(
         SEEDDGCNN,
         teacher=net.module_,
+        student_key="eye",
         teacher_key="eeg",
         distiller__n_negatives=32,
         **fast,
-    ).fit({"x": eye2d, "eeg": eeg}, y)
+    ).fit({"eye": eye2d, "eeg": eeg}, y)
     assert eye_student.module_.n_chans == 33
     assert eye_student.predict(eye2d).shape == y.shape

@@ -16,7 +16,7 @@ FAST = {**QUICK_FIT, "distiller__n_negatives": 64}
 
 
 class DictWindows(Dataset):
-    """A dataset yielding ({"x", "eye"}, label), like the paired TorchEEG ones."""
+    """A dataset yielding ({"eeg", "eye"}, label), like the paired TorchEEG ones."""
 
     def __init__(self, data):
         self.data = data
@@ -25,7 +25,8 @@ class DictWindows(Dataset):
         return len(self.data["y"])
 
     def __getitem__(self, i):
-        return {"x": self.data["eeg"][i], "eye": self.data["eye"][i]}, self.data["y"][i]
+        X = {"eeg": self.data["eeg"][i], "eye": self.data["eye"][i]}
+        return X, self.data["y"][i]
 
 
 class CacheSpy(Callback):

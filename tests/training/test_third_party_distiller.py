@@ -110,7 +110,7 @@ def test_third_party_distiller_by_name_clone_pickle_and_resume(
 
     restored = pickle.loads(pickle.dumps(net))
     np.testing.assert_allclose(
-        restored.predict_proba(X["x"]), net.predict_proba(X["x"]), rtol=1e-6
+        restored.predict_proba(X["eeg"]), net.predict_proba(X["eeg"]), rtol=1e-6
     )
     torch.testing.assert_close(restored.distiller_.centres, net.distiller_.centres)
 
