@@ -7,17 +7,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .registry import KIND_HOOKS
+
 
 def _cmd_list(args: argparse.Namespace) -> int:
     from . import get_registry
-    from .registry import KIND_HOOKS
 
     registry = get_registry()
     kinds = [args.kind] if args.kind else list(KIND_HOOKS)
     rows = [("kind", "name", "source package", "plugin", "target")]
     for kind in kinds:
         for c in sorted(registry.components(kind), key=lambda c: c.name):
-            rows.append((kind, c.name, c.distribution or "-", c.plugin, c.target_path))
+            rows.append((kind, c.name, c.source, c.plugin, c.target_path))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         print(
@@ -88,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "list", help="list registered components and their source package"
     )
-    p.add_argument("--kind", choices=["dataset", "loss", "model", "trainer"])
+    p.add_argument("--kind", choices=list(KIND_HOOKS))
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser(

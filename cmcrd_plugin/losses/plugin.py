@@ -1,4 +1,4 @@
-"""Built-in losses, registered through the entry point ``cmcrd_plugin.losses``."""
+"""Built-in losses, registered in code as the plugin ``cmcrd_plugin.losses``."""
 
 from __future__ import annotations
 

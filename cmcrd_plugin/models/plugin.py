@@ -1,4 +1,4 @@
-"""Built-in models, registered through the entry point ``cmcrd_plugin.models``."""
+"""Built-in models, registered in code as the plugin ``cmcrd_plugin.models``."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""The pluggy-based component registry (entry-point group ``cmcrd_plugin``)."""
+"""The pluggy-based component registry: the package's own plugins, registered in
+code, and third-party ones from the ``cmcrd_plugin`` entry-point group."""
 
+from .builtin_plugins import BUILTIN_PLUGINS
 from .hookspecs import ENTRY_POINT_GROUP, KIND_HOOKS, hookimpl, hookspec
 from .manager import (
     Component,
@@ -10,6 +12,7 @@ from .manager import (
 )
 
 __all__ = [
+    "BUILTIN_PLUGINS",
     "ENTRY_POINT_GROUP",
     "KIND_HOOKS",
     "Component",

@@ -1,11 +1,12 @@
 """Hook specifications: the component kinds a plugin can contribute.
 
 A plugin is any importable object (usually a module) with functions marked by
-:data:`hookimpl`, exposed through an entry point in the ``cmcrd_plugin`` group.
-Each hook returns a mapping from a component name to either the component
-itself (a class or factory callable) or a lazy ``"module:attribute"`` string
-that is imported only when the component is looked up, so that ``cmcrd list``
-stays fast.
+:data:`hookimpl`. The package's own hook modules are registered in code
+(:mod:`cmcrd_plugin.registry.builtin_plugins`); a third-party plugin is exposed
+through an entry point in the ``cmcrd_plugin`` group. Each hook returns a
+mapping from a component name to either the component itself (a class or
+factory callable) or a lazy ``"module:attribute"`` string that is imported only
+when the component is looked up, so that ``cmcrd list`` stays fast.
 
 Example
 -------
@@ -42,6 +43,7 @@ Target = str | Callable
 #: component kind -> name of the hook that contributes components of that kind
 KIND_HOOKS: dict[str, str] = {
     "dataset": "cmcrd_datasets",
+    "loader": "cmcrd_loaders",
     "loss": "cmcrd_losses",
     "model": "cmcrd_models",
     "trainer": "cmcrd_trainers",
@@ -50,7 +52,28 @@ KIND_HOOKS: dict[str, str] = {
 
 @hookspec
 def cmcrd_datasets() -> Mapping[str, Target]:
-    """Paired EEG + eye-movement dataset loaders, by name."""
+    """TorchEEG dataset classes of paired EEG + eye-movement windows, by name.
+
+    Calling convention: ``cls(root_path, io_path=None, online_transform=None,
+    offline_transform=None, label_transform=None, **options)``, as TorchEEG's
+    own datasets are constructed; ``root_path`` is the release's folder on
+    disk. The instance is a TorchEEG ``BaseDataset`` whose samples pair EEG with
+    the window's eye-movement features (see
+    :class:`~cmcrd_plugin.torcheeg_datasets.PairedEEGEyeDataset`). Looking one
+    up needs TorchEEG installed.
+    """
+
+
+@hookspec
+def cmcrd_loaders() -> Mapping[str, Target]:
+    """Numpy loaders of paired EEG + eye-movement windows, by name.
+
+    Calling convention: ``loader(root, subjects=None, **options)`` returns a
+    :class:`~cmcrd_plugin.data.PairedWindows` (aligned numpy arrays ``eeg``,
+    ``eye``, ``label``, ``subject``, ``session``, ``trial``, ``window``);
+    ``root`` is the release's folder on disk and ``subjects`` selects subject
+    ids (``None``: all).
+    """
 
 
 @hookspec

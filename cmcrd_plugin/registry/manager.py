@@ -1,4 +1,4 @@
-"""The plugin manager: loads entry points and looks components up by name."""
+"""The plugin manager: built-in plugins, installed ones, components by name."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
+from .builtin_plugins import BUILTIN_PLUGINS, DISTRIBUTION
 from .hookspecs import ENTRY_POINT_GROUP, KIND_HOOKS, PROJECT_NAME, Target
 
 
@@ -37,9 +38,12 @@ class Component:
     target : object or str
         The component, or ``"module:attribute"`` imported by :meth:`load`.
     plugin : str
-        Name of the plugin (the entry point name) that registered it.
+        Name of the plugin that registered it (for a third-party plugin, its
+        entry point name).
     distribution : str or None
-        The installed distribution that provides the plugin, if known.
+        The distribution that provides the plugin, if known.
+    builtin : bool
+        Whether the plugin is one of this package's own, registered in code.
     """
 
     kind: str
@@ -47,6 +51,14 @@ class Component:
     target: Target
     plugin: str
     distribution: str | None
+    builtin: bool = False
+
+    @property
+    def source(self) -> str:
+        """The distribution, marked ``(built-in)`` for this package's own."""
+        if self.builtin:
+            return f"{self.distribution} (built-in)"
+        return self.distribution or "unknown distribution"
 
     @property
     def target_path(self) -> str:
@@ -68,7 +80,7 @@ class Component:
         except Exception as exc:  # noqa: BLE001 - reported with context
             raise RegistryError(
                 f"{self.kind} {self.name!r} registered by plugin {self.plugin!r} "
-                f"({self.distribution or 'unknown distribution'}) points to "
+                f"({self.source}) points to "
                 f"{self.target!r}, which cannot be imported: {exc!r}"
             ) from exc
         return obj
@@ -91,18 +103,28 @@ def _dist_name(dist: importlib.metadata.Distribution) -> str | None:
 
 
 class Registry:
-    """Components contributed by plugins through the ``cmcrd_plugin`` group.
+    """Components contributed by the built-in plugins and by installed ones.
 
     Parameters
     ----------
     group : str
-        Entry-point group to load plugins from.
+        Entry-point group to load third-party plugins from.
     load_entry_points : bool
-        Load installed plugins now. ``False`` gives an empty registry to which
-        plugins can be added with :meth:`register` (useful in tests).
+        Load the installed third-party plugins now.
+    load_builtins : bool
+        Register the package's own plugins
+        (:data:`~cmcrd_plugin.registry.builtin_plugins.BUILTIN_PLUGINS`) now.
+        With both ``False`` the registry is empty; plugins can be added with
+        :meth:`register` (useful in tests).
 
     Notes
     -----
+    As pytest does with its own plugins, the built-ins are imported by module
+    name and registered in code, so they need no installed metadata (they work
+    from a source checkout). Entry points come next. An entry point that
+    names a built-in module (left by an older install, which registered the
+    built-ins through entry points) is skipped, not registered twice.
+
     Each entry point is loaded on its own with
     :meth:`pluggy.PluginManager.load_setuptools_entrypoints` (``name=``), so a
     plugin that fails to import is reported with a :class:`PluginLoadWarning`
@@ -110,14 +132,20 @@ class Registry:
     """
 
     def __init__(
-        self, group: str = ENTRY_POINT_GROUP, load_entry_points: bool = True
+        self,
+        group: str = ENTRY_POINT_GROUP,
+        load_entry_points: bool = True,
+        load_builtins: bool = True,
     ) -> None:
         self.group = group
         self.manager = pluggy.PluginManager(PROJECT_NAME)
         self.manager.add_hookspecs(hookspecs)
         self.failures: list[PluginFailure] = []
         self._distributions: dict[str, str | None] = {}
+        self._builtins: set[str] = set()
         self._components: dict[str, dict[str, list[Component]]] | None = None
+        if load_builtins:
+            self._load_builtins()
         if load_entry_points:
             self._load_entry_points()
 
@@ -131,14 +159,29 @@ class Registry:
             stacklevel=3,
         )
 
+    def _load_builtins(self) -> None:
+        for name, module_name in BUILTIN_PLUGINS.items():
+            module = importlib.import_module(module_name)
+            self.register(module, name=name, distribution=DISTRIBUTION)
+            self._builtins.add(name)
+
     def _load_entry_points(self) -> None:
+        builtin_modules = set(BUILTIN_PLUGINS.values())
         for dist in importlib.metadata.distributions():
             for ep in dist.entry_points:
-                if ep.group != self.group:
+                if ep.group != self.group or ep.module in builtin_modules:
+                    continue
+                dist_name = _dist_name(dist)
+                if ep.name in self._builtins:
+                    self._record_failure(
+                        ep.name,
+                        dist_name,
+                        f"entry point {ep.name} = {ep.value} is named like a "
+                        "built-in plugin; give it another name",
+                    )
                     continue
                 if self.manager.has_plugin(ep.name) or self.manager.is_blocked(ep.name):
                     continue
-                dist_name = _dist_name(dist)
                 try:
                     self.manager.load_setuptools_entrypoints(self.group, name=ep.name)
                 except Exception as exc:  # noqa: BLE001 - isolate broken plugins
@@ -172,6 +215,7 @@ class Registry:
             hook = getattr(self.manager.hook, hook_name)
             for impl in hook.get_hookimpls():
                 dist = self._distributions.get(impl.plugin_name)
+                builtin = impl.plugin_name in self._builtins
                 try:
                     contributed = impl.function()
                     if contributed is None:
@@ -188,7 +232,7 @@ class Registry:
                     continue
                 for name, target in contributed.items():
                     table[kind].setdefault(name, []).append(
-                        Component(kind, name, target, impl.plugin_name, dist)
+                        Component(kind, name, target, impl.plugin_name, dist, builtin)
                     )
         self._components = table
         return table
@@ -226,7 +270,7 @@ class Registry:
             raise RegistryError(msg)
         found = table[name]
         if len(found) > 1:
-            sources = ", ".join(f"{c.plugin} ({c.distribution})" for c in found)
+            sources = ", ".join(f"{c.plugin} ({c.source})" for c in found)
             raise RegistryError(
                 f"{kind} name {name!r} is registered by several plugins: {sources}"
             )

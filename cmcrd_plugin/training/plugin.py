@@ -1,4 +1,4 @@
-"""Built-in trainers, registered through the entry point ``cmcrd_plugin.trainers``."""
+"""Built-in trainers, registered in code as the plugin ``cmcrd_plugin.trainers``."""
 
 from __future__ import annotations
 

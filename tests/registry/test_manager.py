@@ -1,9 +1,11 @@
-import textwrap
+import warnings
 
 import pytest
+from fake_distribution import install_fake_distribution, write_dist_info
 
 import cmcrd_plugin
 from cmcrd_plugin.registry import (
+    BUILTIN_PLUGINS,
     KIND_HOOKS,
     PluginLoadWarning,
     Registry,
@@ -12,38 +14,93 @@ from cmcrd_plugin.registry import (
 )
 
 BUILTIN = {
-    "dataset": {"seed_v"},
+    "loader": {"seed", "seed_iv", "seed_v"},
+    "dataset": {"seed", "seed_iv", "seed_iv_raw", "seed_v"},
     "loss": {"cmcrd", "crd", "kd", "fitnet", "nst", "sp", "rkd", "pkt", "none", "mcc"},
     "model": {"mlp", "dgcnn"},
     "trainer": {"cmcrd", "teacher", "eeg_only"},
 }
 
 
-def install_fake_distribution(
-    root, dist_name, module_name, module_source, ep_name=None
-):
-    """A throw-away third-party distribution: a module + dist-info with entry points."""
-    (root / f"{module_name}.py").write_text(textwrap.dedent(module_source))
-    info = root / f"{dist_name.replace('-', '_')}-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {dist_name}\nVersion: 0.1\n"
-    )
-    (info / "entry_points.txt").write_text(
-        f"[cmcrd_plugin]\n{ep_name or module_name} = {module_name}\n"
-    )
-
-
-def test_builtin_components_come_from_entry_points():
-    registry = Registry()
+def test_builtin_components_are_registered_in_code():
+    # no entry points needed: the built-in hook modules are registered by name
+    registry = Registry(load_entry_points=False)
+    assert sorted(BUILTIN) == sorted(KIND_HOOKS)
     for kind, names in BUILTIN.items():
         comps = {c.name: c for c in registry.components(kind)}
-        assert names <= comps.keys()
+        assert comps.keys() == names
         for name in names:
             assert comps[name].distribution == "cmcrd-plugin"
-            assert comps[name].plugin.startswith("cmcrd_plugin.")
-    # an empty registry (no entry points) has none: nothing is hard-coded
-    assert all(Registry(load_entry_points=False).available(k) == [] for k in KIND_HOOKS)
+            assert comps[name].builtin
+            assert comps[name].source == "cmcrd-plugin (built-in)"
+            assert comps[name].plugin in BUILTIN_PLUGINS
+    # the component tables live in the hook modules, not in the registry
+    empty = Registry(load_entry_points=False, load_builtins=False)
+    assert all(empty.available(k) == [] for k in KIND_HOOKS)
+
+
+def test_loaders_and_datasets_are_separate_kinds():
+    registry = Registry(load_entry_points=False)
+    loader = registry.component("loader", "seed_v")
+    dataset = registry.component("dataset", "seed_v")
+    assert loader.plugin == "cmcrd_plugin.loaders"
+    assert loader.target_path == "cmcrd_plugin.data.seed_v:load_seed_v"
+    assert dataset.plugin == "cmcrd_plugin.datasets"
+    assert dataset.target_path == "cmcrd_plugin.torcheeg_datasets.seed_v:PairedSEEDV"
+    assert registry.component("dataset", "seed_iv_raw").target_path.endswith(
+        ":PairedSEEDIVRaw"
+    )
+
+
+def test_old_entry_points_naming_builtin_modules_are_not_registered_twice(
+    tmp_path, monkeypatch
+):
+    # an older install registered the built-ins through these entry points
+    write_dist_info(
+        tmp_path,
+        "cmcrd-plugin-old",
+        {
+            "cmcrd_plugin.datasets": "cmcrd_plugin.data.plugin",
+            "cmcrd_plugin.losses": "cmcrd_plugin.losses.plugin",
+            "renamed_models": "cmcrd_plugin.models.plugin",
+        },
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PluginLoadWarning)
+        registry = Registry()
+        assert registry.failures == []
+        assert sorted(registry.manager.list_name_plugin()) == sorted(
+            (name, registry.manager.get_plugin(name)) for name in BUILTIN_PLUGINS
+        )
+        for kind, names in BUILTIN.items():
+            for name in names:  # one provider each: no "several plugins" error
+                assert registry.component(kind, name).source == (
+                    "cmcrd-plugin (built-in)"
+                )
+
+
+def test_third_party_entry_point_named_like_a_builtin_is_refused(tmp_path, monkeypatch):
+    install_fake_distribution(
+        tmp_path,
+        "squatter",
+        "squatter_losses",
+        """
+        from cmcrd_plugin.registry import hookimpl
+
+        @hookimpl
+        def cmcrd_losses():
+            return {"cmcrd": "math:sqrt"}
+        """,
+        ep_name="cmcrd_plugin.losses",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.warns(PluginLoadWarning, match="'squatter'.*named like a built-in"):
+        registry = Registry()
+    assert [(f.plugin, f.distribution) for f in registry.failures] == [
+        ("cmcrd_plugin.losses", "squatter")
+    ]
+    assert registry.get("loss", "cmcrd").__name__ == "CMCRDLoss"
 
 
 def test_public_lookup_api():
@@ -52,8 +109,19 @@ def test_public_lookup_api():
 
     assert cmcrd_plugin.get_loss("cmcrd") is CMCRDLoss
     assert cmcrd_plugin.get_trainer("cmcrd") is CMCRDClassifier
-    assert callable(cmcrd_plugin.get_dataset("seed_v"))
+    from cmcrd_plugin.data import load_seed_v
+
+    assert cmcrd_plugin.get_loader("seed_v") is load_seed_v
     assert "mlp" in cmcrd_plugin.available("model")
+    assert cmcrd_plugin.available("loader") == ["seed", "seed_iv", "seed_v"]
+
+
+def test_get_dataset_returns_the_torcheeg_class():
+    pytest.importorskip("torcheeg")
+    from cmcrd_plugin.torcheeg_datasets import PairedSEEDIVRaw, PairedSEEDV
+
+    assert cmcrd_plugin.get_dataset("seed_v") is PairedSEEDV
+    assert cmcrd_plugin.get_dataset("seed_iv_raw") is PairedSEEDIVRaw
 
 
 def test_typo_lists_valid_names_and_suggests():
@@ -125,7 +193,7 @@ def test_hook_that_raises_is_isolated():
         def cmcrd_losses(self):
             return {"ok": "math:sqrt"}
 
-    registry = Registry(load_entry_points=False)
+    registry = Registry(load_entry_points=False, load_builtins=False)
     registry.register(Bad(), name="bad")
     registry.register(Good(), name="good")
     with pytest.warns(PluginLoadWarning, match="'bad'.*boom"):
@@ -146,7 +214,7 @@ def test_duplicate_names_and_bad_targets_are_clear_errors():
         def cmcrd_models(self):
             return {"net": "math:e"}
 
-    registry = Registry(load_entry_points=False)
+    registry = Registry(load_entry_points=False, load_builtins=False)
     registry.register(One(), name="one", distribution="pkg-one")
     registry.register(Two(), name="two", distribution="pkg-two")
     with pytest.raises(RegistryError, match="several plugins: .*pkg-one.*pkg-two"):
