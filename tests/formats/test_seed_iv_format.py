@@ -2,6 +2,7 @@
 
 import pickle
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import scipy.io
@@ -14,7 +15,6 @@ from cmcrd_plugin.formats.seed_iv import (
     EYE_FOLDER,
     SEEDIVRecord,
 )
-from cmcrd_plugin.synthetic import write_seed_iv
 
 
 def test_labels_and_counts_are_those_of_the_release():
@@ -61,32 +61,20 @@ def test_key_names_match_the_reader_patterns():
     assert seed_iv.RAW_KEY_PATTERN.match(seed_iv.raw_key(15, 12)).group(1) == "12"
 
 
-@pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    root = tmp_path_factory.mktemp("seed_iv_format")
-    write_seed_iv(
-        root,
-        subjects=[1, 15],
-        sessions=[2],
-        window_fraction=0.1,
-        raw=True,
-        progress=False,
-    )
-    return root
-
-
-def test_writer_writes_exactly_the_records_the_reader_finds(written):
-    features = {SEEDIVRecord.at(written, s, 2) for s in (1, 15)}
-    raw = {SEEDIVRecord.at(written, s, 2, EEG_RAW_FOLDER) for s in (1, 15)}
-    assert set(find_records(written)) == features
-    assert set(find_records(written, EEG_RAW_FOLDER)) == raw
-    written_files = {p for p in written.rglob("*") if p.is_file()}
+def test_writer_writes_exactly_the_records_the_reader_finds(seed_iv_root):
+    # seed_iv_root (tests/conftest.py): subjects 1, 2 x sessions 1, 2, with raw EEG
+    pairs = [(subject, session) for subject in (1, 2) for session in (1, 2)]
+    features = {SEEDIVRecord.at(seed_iv_root, *pair) for pair in pairs}
+    raw = {SEEDIVRecord.at(seed_iv_root, *pair, EEG_RAW_FOLDER) for pair in pairs}
+    assert set(find_records(seed_iv_root)) == features
+    assert set(find_records(seed_iv_root, EEG_RAW_FOLDER)) == raw
+    written_files = {p for p in seed_iv_root.rglob("*") if p.is_file()}
     paths = {p for r in features | raw for p in (r.eeg_path, r.eye_path)}
     assert written_files == paths
 
 
-def test_writer_uses_the_key_names(written):
-    record = SEEDIVRecord.at(written, 15, 2)
+def test_writer_uses_the_key_names(seed_iv_root):
+    record = SEEDIVRecord.at(seed_iv_root, 2, 2)
     trials = range(1, seed_iv.N_TRIALS + 1)
 
     def keys(path):
@@ -96,12 +84,13 @@ def test_writer_uses_the_key_names(written):
         seed_iv.feature_key(f, t) for f in seed_iv.FEATURES for t in trials
     }
     assert keys(record.eye_path) == {seed_iv.eye_key(t) for t in trials}
-    raw_path = SEEDIVRecord.at(written, 15, 2, EEG_RAW_FOLDER).eeg_path
-    assert keys(raw_path) == {seed_iv.raw_key(15, t) for t in trials}
+    raw_path = SEEDIVRecord.at(seed_iv_root, 2, 2, EEG_RAW_FOLDER).eeg_path
+    assert keys(raw_path) == {seed_iv.raw_key(2, t) for t in trials}
 
 
-def test_record_round_trips(written):
-    record = SEEDIVRecord.at(written, 1, 2)
+def test_record_round_trips():
+    record = SEEDIVRecord.at("root", 1, 2)
     assert pickle.loads(pickle.dumps(record)) == record
     assert str(record) == "session 2/1_20161125.mat"
-    assert record.eeg_path == written / "eeg_feature_smooth" / "2" / "1_20161125.mat"
+    assert record.eeg_path == Path("root/eeg_feature_smooth/2/1_20161125.mat")
+    assert record.eye_path == Path("root/eye_feature_smooth/2/1_20161125.mat")
