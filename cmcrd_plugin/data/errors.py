@@ -6,7 +6,8 @@ from __future__ import annotations
 class DatasetFormatError(ValueError):
     """A dataset file or folder does not have the documented layout.
 
-    The message names the file (and key) at fault.
+    The layouts are described in ``docs/data-formats.md``; the message names
+    the file (and key) at fault.
     """
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..formats import seed, seed_iv, seed_v
 from .paired import PairedWindows
 
 
@@ -63,20 +64,29 @@ def seed_v_folds(windows: PairedWindows) -> list[Split]:
     The remaining trials train; one trial per class and subject is cut from
     them for validation (model selection), see :func:`validation_trials`.
     """
+    in_fold = windows.trial // seed_v.TRIALS_PER_FOLD
     return [
-        split_by_test_mask(windows, (windows.trial // 5) == fold, f"fold{fold + 1}")
-        for fold in range(3)
+        split_by_test_mask(windows, in_fold == fold, f"fold{fold + 1}")
+        for fold in range(seed_v.N_FOLDS)
     ]
+
+
+def _first_trials_split(windows: PairedWindows, n_train: int, n_trials: int) -> Split:
+    """In every session the first ``n_train`` of ``n_trials`` trials train, the
+    others test."""
+    return split_by_test_mask(
+        windows, windows.trial >= n_train, f"first{n_train}-last{n_trials - n_train}"
+    )
 
 
 def seed_split(windows: PairedWindows) -> Split:
     """SEED: in every session the first 9 trials train, the last 6 test."""
-    return split_by_test_mask(windows, windows.trial >= 9, "first9-last6")
+    return _first_trials_split(windows, seed.N_TRAIN_CLIPS, seed.N_TRIALS)
 
 
 def seed_iv_split(windows: PairedWindows) -> Split:
     """SEED-IV: in every session the first 16 trials train, the last 8 test."""
-    return split_by_test_mask(windows, windows.trial >= 16, "first16-last8")
+    return _first_trials_split(windows, seed_iv.N_TRAIN_TRIALS, seed_iv.N_TRIALS)
 
 
 def leave_one_subject_out(windows: PairedWindows) -> list[Split]:

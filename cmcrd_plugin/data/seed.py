@@ -1,17 +1,10 @@
 """Reader for the SEED multimodal release: 4-s EEG DE features paired with eye features.
 
-Layout (see ``data-formats.md``)::
-
-    SEED_Multimodal/Chinese/02-EEG-DE-feature/eeg_used_4s/{subject}_{session}.npz
-    SEED_Multimodal/Chinese/04-Eye-tracking-feature/eye_tracking_feature/{subject}_{session}
-
-EEG npz members ``train_data`` / ``test_data`` are 0-d bytes holding a pickled
-dict ``{'delta', 'theta', 'alpha', 'beta', 'gamma'} -> (N, 62)`` (band-major,
-converted to (N, 62, 5)); ``train_label`` / ``test_label`` are (N,). The eye
-file is a pickle (no extension) with ``train_data_eye`` (N_train, 33) and
-``test_data_eye``, or an older ``.mat`` whose ``cell`` struct holds the same
-fields. Train = the first 9 clips of the session, test = the last 6. Only
-subjects 1-5 and 8-14 have eye data; others are reported and skipped.
+The layout (folders, file names, members, labels) is that of
+:mod:`cmcrd_plugin.formats.seed`, described in ``docs/data-formats.md``. The
+band-major EEG dicts become (N, 62, 5); the eye file is read in either
+variant (bare pickle or ``.mat`` ``cell`` struct). Only subjects 1-5 and
+8-14 have eye data; others are reported and skipped.
 
 The release stores no clip boundaries. Windows are assigned to clips by runs
 of equal labels: with SEED's label sequence this recovers every clip except
@@ -21,76 +14,72 @@ the 0-based index of a run's first clip, so "train" is ``trial < 9``.
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import scipy.io
 
+from ..formats.seed import (
+    CLIP_LABELS,
+    DEFAULT_LANGUAGE,
+    EEG_FILE_PATTERN,
+    EEG_FOLDER,
+    EYE_DIM,
+    EYE_FILE_SUFFIXES,
+    EYE_FOLDER,
+    EYE_MAT_VARIABLE,
+    PART_CLIPS,
+    PARTS,
+    RELEASE_FOLDER,
+    SEEDRecord,
+    eeg_data_member,
+    eeg_label_member,
+    eye_data_key,
+    eye_file,
+    file_stem,
+)
 from .channels import BANDS, N_CHANNELS
 from .errors import DatasetFormatError
 from .paired import PairedWindows
 from .safe_pickle import safe_load_file, safe_loads
 from .validation import check_numeric_finite, common_window_count, select_subjects
 
-EEG_SUBDIR = Path("02-EEG-DE-feature") / "eeg_used_4s"
-EYE_SUBDIR = Path("04-Eye-tracking-feature") / "eye_tracking_feature"
-CLIP_LABELS = (1, 0, -1, -1, 0, 1, -1, 0, 1, 1, 0, -1, 0, 1, -1)
-"""SEED's clip labels (1 positive, 0 neutral, -1 negative); classes are label + 1."""
-N_TRAIN_CLIPS = 9
-N_TRIALS = 15
-N_CLASSES = 3
-EYE_DIM = 33
-SUBJECTS_WITH_EYE = (1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 14)
-_FILE_RE = re.compile(r"^(\d+)_(\d+)\.npz$")
 
-
-@dataclass(frozen=True)
-class SEEDRecord:
-    """One subject-session of the SEED multimodal release."""
-
-    subject: int
-    session: int  # 1-based, from the file name
-    eeg_path: Path
-    eye_path: Path
-
-    def __str__(self) -> str:  # shown in TorchEEG's progress bars
-        return self.eeg_path.name
-
-
-def language_folder(root: str | Path, language: str = "Chinese") -> Path:
+def language_folder(root: str | Path, language: str = DEFAULT_LANGUAGE) -> Path:
     """Find ``SEED_Multimodal/<language>`` from ``root`` (or root itself)."""
     root = Path(root)
-    for candidate in (root / "SEED_Multimodal" / language, root / language, root):
-        if (candidate / EEG_SUBDIR).is_dir():
+    for candidate in (root / RELEASE_FOLDER / language, root / language, root):
+        if (candidate / EEG_FOLDER).is_dir():
             return candidate
     raise DatasetFormatError(
         f"SEED multimodal folder not found under {root}: expected "
-        f"SEED_Multimodal/{language}/{EEG_SUBDIR}"
+        f"{RELEASE_FOLDER}/{language}/{EEG_FOLDER}"
     )
 
 
-def find_records(root: str | Path, language: str = "Chinese") -> list[SEEDRecord]:
+def find_records(
+    root: str | Path, language: str = DEFAULT_LANGUAGE
+) -> list[SEEDRecord]:
     """Every EEG file with its eye file; subjects without eye data are reported."""
     base = language_folder(root, language)
-    eye_dir = base / EYE_SUBDIR
+    eye_dir = base / EYE_FOLDER
     if not eye_dir.is_dir():
         raise DatasetFormatError(f"SEED multimodal eye folder not found: {eye_dir}")
     records, lonely = [], []
-    for path in sorted((base / EEG_SUBDIR).iterdir()):
-        match = _FILE_RE.match(path.name)
+    for path in sorted((base / EEG_FOLDER).iterdir()):
+        match = EEG_FILE_PATTERN.match(path.name)
         if not match:
             continue  # stray file
         subject, session = int(match.group(1)), int(match.group(2))
-        stem = f"{subject}_{session}"
-        eye = next(
-            (p for p in (eye_dir / stem, eye_dir / f"{stem}.mat") if p.is_file()), None
+        candidates = (
+            eye_dir / eye_file(subject, session, variant)
+            for variant in EYE_FILE_SUFFIXES
         )
+        eye = next((p for p in candidates if p.is_file()), None)
         if eye is None:
-            lonely.append(stem)
+            lonely.append(file_stem(subject, session))
             continue
         records.append(SEEDRecord(subject, session, path, eye))
     if lonely:
@@ -119,25 +108,25 @@ def _read_eeg(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         raise DatasetFormatError(f"{path}: not a readable npz ({exc!r})") from exc
     out = {}
     with archive:
-        for part in ("train", "test"):
-            raw = _npz_member(archive, path, f"{part}_data")
+        for part in PARTS:
+            data, label = eeg_data_member(part), eeg_label_member(part)
+            raw = _npz_member(archive, path, data)
             if raw.ndim != 0 or raw.dtype.kind != "S":
                 raise DatasetFormatError(
-                    f"{path}[{part}_data]: expected a 0-d bytes array holding a "
-                    "pickled dict"
+                    f"{path}[{data}]: expected a 0-d bytes array holding a pickled dict"
                 )
-            bands = safe_loads(raw.item(), source=f"{path}[{part}_data]")
+            bands = safe_loads(raw.item(), source=f"{path}[{data}]")
             if not isinstance(bands, dict) or set(bands) != set(BANDS):
                 keys = (
                     sorted(bands) if isinstance(bands, dict) else type(bands).__name__
                 )
                 raise DatasetFormatError(
-                    f"{path}[{part}_data]: expected keys {list(BANDS)}, got {keys}"
+                    f"{path}[{data}]: expected keys {list(BANDS)}, got {keys}"
                 )
             arrays = []
             for band in BANDS:
                 x = np.asarray(bands[band])
-                where = f"{path}[{part}_data][{band!r}]"
+                where = f"{path}[{data}][{band!r}]"
                 if x.ndim != 2 or x.shape[1] != N_CHANNELS:
                     raise DatasetFormatError(
                         f"{where}: expected (n_windows, 62), got {x.shape}"
@@ -146,32 +135,34 @@ def _read_eeg(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
                 arrays.append(x)
             if len({len(a) for a in arrays}) > 1:
                 raise DatasetFormatError(
-                    f"{path}[{part}_data]: bands differ in window count"
+                    f"{path}[{data}]: bands differ in window count"
                 )
-            labels = np.asarray(_npz_member(archive, path, f"{part}_label")).reshape(-1)
-            check_numeric_finite(labels, f"{path}[{part}_label]")
+            labels = np.asarray(_npz_member(archive, path, label)).reshape(-1)
+            check_numeric_finite(labels, f"{path}[{label}]")
             out[part] = (np.stack(arrays, axis=2), labels)  # band-major -> (N, 62, 5)
     return out
 
 
 def _read_eye(path: Path) -> dict[str, np.ndarray]:
-    if path.suffix == ".mat":
+    if path.suffix == EYE_FILE_SUFFIXES["mat"]:
         try:
             content = scipy.io.loadmat(path, simplify_cells=True)
         except Exception as exc:  # noqa: BLE001
             raise DatasetFormatError(
                 f"{path}: not a readable MATLAB file ({exc!r})"
             ) from exc
-        fields = content.get("cell")
+        fields = content.get(EYE_MAT_VARIABLE)
         if not isinstance(fields, dict):
-            raise DatasetFormatError(f"{path}: expected a struct variable 'cell'")
+            raise DatasetFormatError(
+                f"{path}: expected a struct variable {EYE_MAT_VARIABLE!r}"
+            )
     else:
         fields = safe_load_file(path)
         if not isinstance(fields, dict):
             raise DatasetFormatError(f"{path}: expected a pickled dict")
     out = {}
-    for part in ("train", "test"):
-        key = f"{part}_data_eye"
+    for part in PARTS:
+        key = eye_data_key(part)
         if key not in fields:
             raise DatasetFormatError(
                 f"{path}: key {key!r} missing (found {sorted(fields)})"
@@ -187,14 +178,15 @@ def _read_eye(path: Path) -> dict[str, np.ndarray]:
     return out
 
 
-def _clip_of_runs(
-    labels: np.ndarray, clips: tuple[int, ...], first_clip: int
-) -> np.ndarray:
-    """Trial id (first clip of each run of equal labels) for every window."""
+def _clip_of_runs(labels: np.ndarray, clips: range) -> np.ndarray:
+    """Trial id (first clip of each run of equal labels) for every window.
+
+    ``clips`` are the 0-based clips of the part the labels come from.
+    """
     run_starts = np.r_[True, labels[1:] != labels[:-1]]
     run_index = np.cumsum(run_starts) - 1
     clip_starts = [
-        first_clip + i for i in range(len(clips)) if i == 0 or clips[i] != clips[i - 1]
+        c for c in clips if c == clips.start or CLIP_LABELS[c] != CLIP_LABELS[c - 1]
     ]
     if run_index[-1] >= len(clip_starts):
         raise DatasetFormatError(
@@ -208,10 +200,7 @@ def load_seed_record(record: SEEDRecord) -> PairedWindows:
     """The paired windows of one subject-session."""
     eeg, eye = _read_eeg(record.eeg_path), _read_eye(record.eye_path)
     parts = []
-    for part, clips, first in (
-        ("train", CLIP_LABELS[:N_TRAIN_CLIPS], 0),
-        ("test", CLIP_LABELS[N_TRAIN_CLIPS:], N_TRAIN_CLIPS),
-    ):
+    for part, clip_range in PART_CLIPS.items():
         x, labels = eeg[part]
         n = common_window_count(
             f"SEED {record.eeg_path.name} {part}",
@@ -223,10 +212,10 @@ def load_seed_record(record: SEEDRecord) -> PairedWindows:
         if labels.min() < 0:
             labels = labels + 1  # -1/0/1 -> 0/1/2
         try:
-            trial = _clip_of_runs(labels, clips, first)
+            trial = _clip_of_runs(labels, clip_range)
         except DatasetFormatError as exc:
             raise DatasetFormatError(
-                f"{record.eeg_path}[{part}_label]: {exc}"
+                f"{record.eeg_path}[{eeg_label_member(part)}]: {exc}"
             ) from None
         window = np.arange(n) - np.searchsorted(trial, trial)  # index within the run
         ints = np.zeros(n, dtype=np.int64)
@@ -245,7 +234,9 @@ def load_seed_record(record: SEEDRecord) -> PairedWindows:
 
 
 def load_seed(
-    root: str | Path, subjects: Iterable[int] | None = None, language: str = "Chinese"
+    root: str | Path,
+    subjects: Iterable[int] | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> PairedWindows:
     """Load the SEED multimodal release (EEG DE 4-s + eye) as :class:`PairedWindows`."""
     records = select_subjects(find_records(root, language), subjects, f"SEED at {root}")

@@ -1,13 +1,7 @@
 """Readers for SEED-IV: EEG features or raw EEG, paired with eye-movement features.
 
-Layout (see ``data-formats.md``)::
-
-    root/eeg_feature_smooth/{1,2,3}/{subject}_{date}.mat  {de,psd}_{movingAve,LDS}{t}
-    root/eye_feature_smooth/{1,2,3}/{subject}_{date}.mat  eye_{t}
-    root/eeg_raw_data/{1,2,3}/{subject}_{date}.mat        {initials}_eeg{t}
-
-Features are (62, W, 5) per trial, eye features (31, W), raw EEG (62, N) at
-200 Hz.
+The layout (folders, file names, keys, labels) is that of
+:mod:`cmcrd_plugin.formats.seed_iv`, described in ``docs/data-formats.md``.
 
 Session = folder name. Files are found recursively by name (one release has
 ``eye_feature_smooth`` flat); stray files are ignored. Eye windows are aligned
@@ -20,64 +14,32 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import scipy.io
 
-from .channels import N_CHANNELS
+from ..formats.seed_iv import (
+    DEFAULT_FEATURES,
+    EEG_FEATURE_FOLDER,
+    EEG_RAW_FOLDER,
+    EYE_DIM,
+    EYE_FOLDER,
+    EYE_KEY_PATTERN,
+    FEATURES,
+    FILE_PATTERN,
+    N_TRIALS,
+    RAW_KEY_PATTERN,
+    SESSION_LABELS,
+    SESSIONS,
+    WINDOW_SAMPLES,
+    SEEDIVRecord,
+    feature_key_pattern,
+)
+from .channels import N_BANDS, N_CHANNELS
 from .errors import DatasetFormatError
 from .paired import PairedWindows
 from .validation import check_numeric_finite, common_window_count, select_subjects
-
-EEG_FEATURE_FOLDER = "eeg_feature_smooth"
-EYE_FEATURE_FOLDER = "eye_feature_smooth"
-EEG_RAW_FOLDER = "eeg_raw_data"
-N_TRIALS = 24
-N_CLASSES = 4
-EYE_DIM = 31
-SFREQ = 200
-WINDOW_SAMPLES = 4 * SFREQ
-CLASS_NAMES = ("neutral", "sad", "fear", "happy")
-FEATURES = ("de_movingAve", "de_LDS", "psd_movingAve", "psd_LDS")
-SESSION_LABELS: tuple[tuple[int, ...], ...] = (
-    (1, 2, 3, 0, 2, 0, 0, 1, 0, 1, 2, 1, 1, 1, 2, 3, 2, 2, 3, 3, 0, 3, 0, 3),
-    (2, 1, 3, 0, 0, 2, 0, 2, 3, 3, 2, 3, 2, 0, 1, 1, 2, 1, 0, 3, 0, 1, 3, 1),
-    (1, 2, 2, 1, 3, 3, 3, 1, 1, 2, 1, 0, 2, 3, 3, 0, 2, 3, 0, 0, 2, 0, 1, 0),
-)
-"""Label of every trial per session (0 neutral, 1 sad, 2 fear, 3 happy)."""
-FILE_NAMES: tuple[tuple[str, ...], ...] = tuple(
-    tuple(line.split())
-    for line in (
-        "1_20160518 2_20150915 3_20150919 4_20151111 5_20160406 6_20150507 "
-        "7_20150715 8_20151103 9_20151028 10_20151014 11_20150916 12_20150725 "
-        "13_20151115 14_20151205 15_20150508",
-        "1_20161125 2_20150920 3_20151018 4_20151118 5_20160413 6_20150511 "
-        "7_20150717 8_20151110 9_20151119 10_20151021 11_20150921 12_20150804 "
-        "13_20151125 14_20151208 15_20150514",
-        "1_20161126 2_20151012 3_20151101 4_20151123 5_20160420 6_20150512 "
-        "7_20150721 8_20151117 9_20151209 10_20151023 11_20151011 12_20150807 "
-        "13_20161130 14_20151215 15_20150527",
-    )
-)
-"""``{subject}_{date}`` of every file, per session (index 0 = session 1)."""
-
-_FILE_RE = re.compile(r"^(\d+)_(\d{8})\.mat$")
-_RAW_KEY_RE = re.compile(r".*_eeg(\d+)$")
-
-
-@dataclass(frozen=True)
-class SEEDIVRecord:
-    """One subject-session of SEED-IV: its EEG (feature or raw) and eye files."""
-
-    subject: int
-    session: int  # 1, 2 or 3 (the folder name)
-    eeg_path: Path
-    eye_path: Path
-
-    def __str__(self) -> str:  # shown in TorchEEG's progress bars
-        return f"session {self.session}/{self.eeg_path.name}"
 
 
 def _files_by_session(
@@ -88,7 +50,7 @@ def _files_by_session(
         raise DatasetFormatError(f"SEED-IV folder not found: {folder}")
     found: dict[tuple[int, str], Path] = {}
     for path in sorted(folder.rglob("*.mat")):
-        if not _FILE_RE.match(path.name):
+        if not FILE_PATTERN.match(path.name):
             continue  # stray file
         session_dir = path.parent.name
         if session_dir.isdigit():
@@ -108,25 +70,24 @@ def find_records(
     """
     root = Path(root)
     eeg = _files_by_session(root / eeg_folder)
-    eye = _files_by_session(root / EYE_FEATURE_FOLDER, flat_ok=True)
+    eye = _files_by_session(root / EYE_FOLDER, flat_ok=True)
     if not eeg:
         raise DatasetFormatError(
             f"no SEED-IV files ({{subject}}_{{date}}.mat) in {root / eeg_folder}"
         )
     records, missing = [], []
     for (session, name), eeg_path in sorted(eeg.items()):
-        if session not in (1, 2, 3):
+        if session not in SESSIONS:
             raise DatasetFormatError(f"{eeg_path}: session folder must be 1, 2 or 3")
         eye_path = eye.get((session, name)) or eye.get((0, name))
         if eye_path is None:
             missing.append(str(eeg_path))
             continue
-        records.append(
-            SEEDIVRecord(int(name.split("_")[0]), session, eeg_path, eye_path)
-        )
+        subject = int(FILE_PATTERN.match(name).group(1))
+        records.append(SEEDIVRecord(subject, session, eeg_path, eye_path))
     if missing:
         raise DatasetFormatError(
-            f"SEED-IV: no eye-feature file in {root / EYE_FEATURE_FOLDER} for "
+            f"SEED-IV: no eye-feature file in {root / EYE_FOLDER} for "
             + ", ".join(missing)
         )
     sessions = {r.session for r in records}
@@ -184,7 +145,7 @@ def _trial_array(content: dict, path: Path, key: str, shape: tuple) -> np.ndarra
 
 def _eye_trials(path: Path) -> dict[int, np.ndarray]:
     content = read_mat(path)
-    keys = _trial_keys(content, path, re.compile(r"^eye_(\d+)$"), "keys eye_{t}")
+    keys = _trial_keys(content, path, EYE_KEY_PATTERN, "keys eye_{t}")
     trials = {}
     for t, key in keys.items():
         trials[t] = _trial_array(content, path, key, (EYE_DIM, None)).T
@@ -230,30 +191,27 @@ def check_features(features: Sequence[str]) -> tuple[str, ...]:
 
 
 def load_seed_iv_record(
-    record: SEEDIVRecord, features: Sequence[str] = ("de_LDS",)
+    record: SEEDIVRecord, features: Sequence[str] = DEFAULT_FEATURES
 ) -> PairedWindows:
     """Feature windows of one SEED-IV subject-session.
 
     ``features`` are concatenated along the band axis: EEG is
     ``(n, 62, 5 * len(features))``.
     """
-    unknown = [f for f in features if f not in FEATURES]
-    if unknown or not features:
-        raise ValueError(
-            f"features must be a non-empty subset of {FEATURES}, got {features}"
-        )
+    features = check_features(features)
     content = read_mat(record.eeg_path)
     per_feature = []
     for feature in features:
         keys = _trial_keys(
             content,
             record.eeg_path,
-            re.compile(rf"^{feature}(\d+)$"),
+            feature_key_pattern(feature),
             f"keys {feature}{{t}}",
         )
         trials = {}
         for t, key in keys.items():
-            x = _trial_array(content, record.eeg_path, key, (N_CHANNELS, None, 5))
+            shape = (N_CHANNELS, None, N_BANDS)
+            x = _trial_array(content, record.eeg_path, key, shape)
             trials[t] = x.transpose(1, 0, 2)  # (W, 62, 5)
         per_feature.append(trials)
     eeg_trials = {
@@ -278,7 +236,7 @@ def load_seed_iv_raw_record(record: SEEDIVRecord) -> PairedWindows:
     is paired with eye window ``w`` of the same trial.
     """
     content = read_mat(record.eeg_path)
-    keys = _trial_keys(content, record.eeg_path, _RAW_KEY_RE, "keys *_eeg{t}")
+    keys = _trial_keys(content, record.eeg_path, RAW_KEY_PATTERN, "keys *_eeg{t}")
     eeg_trials = {}
     for t, key in keys.items():
         x = _trial_array(content, record.eeg_path, key, (N_CHANNELS, None))
@@ -292,7 +250,7 @@ def load_seed_iv_raw_record(record: SEEDIVRecord) -> PairedWindows:
 
 def load_seed_iv(
     root: str | Path,
-    features: Sequence[str] = ("de_LDS",),
+    features: Sequence[str] = DEFAULT_FEATURES,
     subjects: Iterable[int] | None = None,
     raw: bool = False,
 ) -> PairedWindows:

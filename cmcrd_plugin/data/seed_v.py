@@ -1,45 +1,35 @@
 """Reader for the SEED-V feature release: EEG DE features paired with eye features.
 
-Layout (see ``data-formats.md``)::
-
-    root/EEG_DE_features/{subject}_123.npz        all 3 sessions in one file
-    root/Eye_movement_features/{subject}_123.npz
-
-Each ``.npz`` has members ``data`` and ``label``, each a 0-d bytes array that
-holds a pickled dict with int keys 0..44 (key k: session k // 15, trial
-k % 15). EEG rows are 310 channel-major values (channel * 5 + band), eye rows
-33 values. The pickles are read with :func:`~cmcrd_plugin.data.safe_pickle.safe_loads`.
+The layout (folders, file names, members, keys, labels) is that of
+:mod:`cmcrd_plugin.formats.seed_v`, described in ``docs/data-formats.md``.
+EEG rows are 310 channel-major values (channel * 5 + band), reshaped to
+(62, 5). The pickled members are read with
+:func:`~cmcrd_plugin.data.safe_pickle.safe_loads`.
 """
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
+from ..formats.seed_v import (
+    DATA_MEMBER,
+    EEG_FOLDER,
+    EYE_FOLDER,
+    FILE_PATTERN,
+    LABEL_MEMBER,
+    N_KEYS,
+    SEEDVRecord,
+    session_and_trial,
+)
 from .channels import N_BANDS, N_CHANNELS
 from .errors import DatasetFormatError
 from .paired import PairedWindows
 from .safe_pickle import safe_loads
 from .validation import check_numeric_finite, common_window_count, select_subjects
-
-EEG_FOLDER = "EEG_DE_features"
-EYE_FOLDER = "Eye_movement_features"
-N_SESSIONS = 3
-N_TRIALS = 15
-N_CLASSES = 5
-CLASS_NAMES = ("disgust", "fear", "sad", "neutral", "happy")
-SESSION_LABELS: tuple[tuple[int, ...], ...] = (
-    (4, 1, 3, 2, 0, 4, 1, 3, 2, 0, 4, 1, 3, 2, 0),
-    (2, 1, 3, 0, 4, 4, 0, 3, 2, 1, 3, 4, 1, 2, 0),
-    (2, 1, 3, 0, 4, 4, 0, 3, 2, 1, 3, 4, 1, 2, 0),
-)
-"""Label of every trial, per session (0 disgust, 1 fear, 2 sad, 3 neutral, 4 happy)."""
-
-_FILE_RE = re.compile(r"^(\d+)_123\.npz$")
 
 
 def _subject_files(folder: Path) -> dict[int, Path]:
@@ -47,7 +37,7 @@ def _subject_files(folder: Path) -> dict[int, Path]:
         raise DatasetFormatError(f"SEED-V folder not found: {folder}")
     found = {}
     for path in folder.iterdir():
-        match = _FILE_RE.match(path.name)
+        match = FILE_PATTERN.match(path.name)
         if match and path.is_file():
             found[int(match.group(1))] = path
     return found
@@ -80,7 +70,7 @@ def read_pickled_member(path: Path, member: str) -> dict[int, np.ndarray]:
         return {int(k): np.asarray(v) for k, v in content.items()}
     except (TypeError, ValueError) as exc:
         raise DatasetFormatError(
-            f"{path}[{member!r}]: keys must be trial numbers 0..44 ({exc!r})"
+            f"{path}[{member!r}]: keys must be trial numbers 0..{N_KEYS - 1} ({exc!r})"
         ) from exc
 
 
@@ -93,19 +83,30 @@ def load_seed_v_subject(root: str | Path, subject: int) -> PairedWindows:
         Naming the file and key at fault, for missing files, members or
         trials, wrong shapes and non-finite values.
     """
-    root = Path(root)
-    eeg_path = root / EEG_FOLDER / f"{subject}_123.npz"
-    eye_path = root / EYE_FOLDER / f"{subject}_123.npz"
+    return load_seed_v_record(SEEDVRecord.at(root, subject))
+
+
+def load_seed_v_record(record: SEEDVRecord) -> PairedWindows:
+    """Load the paired windows of one SEED-V subject's files.
+
+    Raises
+    ------
+    DatasetFormatError
+        As :func:`load_seed_v_subject`.
+    """
+    eeg_path, eye_path = record.eeg_path, record.eye_path
     for path in (eeg_path, eye_path):
         if not path.is_file():
             raise DatasetFormatError(f"SEED-V file not found: {path}")
-    eeg, eeg_labels = (read_pickled_member(eeg_path, m) for m in ("data", "label"))
-    eye = read_pickled_member(eye_path, "data")
-    expected = set(range(N_SESSIONS * N_TRIALS))
+    eeg, eeg_labels = (
+        read_pickled_member(eeg_path, m) for m in (DATA_MEMBER, LABEL_MEMBER)
+    )
+    eye = read_pickled_member(eye_path, DATA_MEMBER)
+    expected = set(range(N_KEYS))
     for path, member, table in (
-        (eeg_path, "data", eeg),
-        (eeg_path, "label", eeg_labels),
-        (eye_path, "data", eye),
+        (eeg_path, DATA_MEMBER, eeg),
+        (eeg_path, LABEL_MEMBER, eeg_labels),
+        (eye_path, DATA_MEMBER, eye),
     ):
         missing = sorted(expected - set(table))
         if missing:
@@ -117,7 +118,8 @@ def load_seed_v_subject(root: str | Path, subject: int) -> PairedWindows:
     eye_dim = None
     for key in sorted(expected):
         e, m, lab = eeg[key], eye[key], eeg_labels[key].reshape(-1)
-        where_e, where_m = f"{eeg_path}[data][{key}]", f"{eye_path}[data][{key}]"
+        where_e = f"{eeg_path}[{DATA_MEMBER}][{key}]"
+        where_m = f"{eye_path}[{DATA_MEMBER}][{key}]"
         if e.ndim != 2 or e.shape[1] != N_CHANNELS * N_BANDS:
             raise DatasetFormatError(
                 f"{where_e}: expected shape (n_windows, {N_CHANNELS * N_BANDS}), "
@@ -135,30 +137,31 @@ def load_seed_v_subject(root: str | Path, subject: int) -> PairedWindows:
             )
         check_numeric_finite(e, where_e)
         check_numeric_finite(m, where_m)
-        check_numeric_finite(lab, f"{eeg_path}[label][{key}]")
+        check_numeric_finite(lab, f"{eeg_path}[{LABEL_MEMBER}][{key}]")
         n = common_window_count(
-            f"SEED-V subject {subject} trial key {key}",
+            f"SEED-V subject {record.subject} trial key {key}",
             EEG=len(e),
             eye=len(m),
             label=len(lab),
         )
+        session, trial = session_and_trial(key)
         ints = np.full(n, 0, dtype=np.int64)
         parts.append(
             PairedWindows(
                 eeg=e[:n].reshape(n, N_CHANNELS, N_BANDS).astype(np.float32),
                 eye=m[:n].astype(np.float32),
                 label=lab[:n].astype(np.int64),
-                subject=ints + subject,
-                session=ints + key // N_TRIALS,
-                trial=ints + key % N_TRIALS,
+                subject=ints + record.subject,
+                session=ints + session,
+                trial=ints + trial,
                 window=np.arange(n, dtype=np.int64),
             )
         )
     return PairedWindows.concatenate(parts)
 
 
-def seed_v_subjects(root: str | Path) -> list[int]:
-    """Subjects that have both EEG and eye files under ``root``.
+def find_records(root: str | Path) -> list[SEEDVRecord]:
+    """A record for every subject that has both EEG and eye files under ``root``.
 
     Subjects with only one of the two are reported with a warning.
     """
@@ -169,9 +172,17 @@ def seed_v_subjects(root: str | Path) -> list[int]:
         warnings.warn(
             f"SEED-V at {root}: subjects {lonely} have EEG or eye files but not "
             "both and are skipped",
-            stacklevel=2,
+            stacklevel=3,
         )
-    return sorted(set(eeg) & set(eye))
+    return [SEEDVRecord(s, eeg[s], eye[s]) for s in sorted(set(eeg) & set(eye))]
+
+
+def seed_v_subjects(root: str | Path) -> list[int]:
+    """Subjects that have both EEG and eye files under ``root``.
+
+    Subjects with only one of the two are reported with a warning.
+    """
+    return [record.subject for record in find_records(root)]
 
 
 def load_seed_v(
@@ -191,7 +202,5 @@ def load_seed_v(
     PairedWindows
         EEG as (n, 62, 5), eye as (n, 33), labels 0..4, ids.
     """
-    wanted = select_subjects(
-        seed_v_subjects(root), subjects, f"SEED-V at {root}", subject_of=int
-    )
-    return PairedWindows.concatenate([load_seed_v_subject(root, s) for s in wanted])
+    records = select_subjects(find_records(root), subjects, f"SEED-V at {root}")
+    return PairedWindows.concatenate([load_seed_v_record(r) for r in records])

@@ -1,12 +1,10 @@
 """Write a synthetic SEED multimodal release in the exact layout.
 
-``write_seed(root)`` creates, under ``root/SEED_Multimodal/Chinese``,
-``02-EEG-DE-feature/eeg_used_4s/{subject}_{session}.npz`` (``train_data`` /
-``test_data`` pickled band -> (N, 62) dicts, band-major, ``train_label`` /
-``test_label`` in -1/0/1) and ``04-Eye-tracking-feature/eye_tracking_feature/
-{subject}_{session}`` (a pickled dict with ``train_data_eye`` /
-``test_data_eye``, (N, 33); or the older ``.mat`` ``cell`` variant with
-``eye_format="mat"``). Train = clips 1-9, test = clips 10-15. Values come from
+``write_seed(root)`` writes, under ``root/SEED_Multimodal/Chinese``, one EEG
+file and one eye file per subject-session in the layout of
+:mod:`cmcrd_plugin.formats.seed` (``docs/data-formats.md``): band-major DE
+dicts with labels in -1/0/1, eye features as a bare pickle or, with
+``eye_format="mat"``, the older ``.mat`` ``cell`` variant. Values come from
 :class:`~cmcrd_plugin.synthetic.latent.LatentEmotionGenerator`.
 """
 
@@ -21,14 +19,21 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..data.channels import BANDS, N_BANDS, N_CHANNELS
-from ..data.seed import (
+from ..formats.seed import (
     CLIP_LABELS,
-    EEG_SUBDIR,
+    DEFAULT_LANGUAGE,
     EYE_DIM,
-    EYE_SUBDIR,
+    EYE_MAT_VARIABLE,
     N_CLASSES,
-    N_TRAIN_CLIPS,
+    PART_CLIPS,
+    RELEASE_FOLDER,
+    SESSIONS,
     SUBJECTS_WITH_EYE,
+    SEEDRecord,
+    check_eye_format,
+    eeg_data_member,
+    eeg_label_member,
+    eye_data_key,
 )
 from .io import scaled_counts, write_atomic, write_mat, write_npz, write_pickle
 from .latent import LatentEmotionGenerator
@@ -43,7 +48,7 @@ WINDOW_COUNTS: tuple[int, ...] = tuple(
 def write_seed(
     root: str | Path,
     subjects: Iterable[int] = SUBJECTS_WITH_EYE,
-    sessions: Iterable[int] = (1, 2, 3),
+    sessions: Iterable[int] = SESSIONS,
     seed: int = 0,
     window_fraction: float = 1.0,
     eye_format: str = "pickle",
@@ -60,41 +65,35 @@ def write_seed(
         The eye file variant (pickle without extension, or ``.mat`` ``cell``).
     Other parameters as :func:`~cmcrd_plugin.synthetic.write_seed_v`.
     """
-    if eye_format not in ("pickle", "mat"):
-        raise ValueError(f"eye_format must be 'pickle' or 'mat', got {eye_format!r}")
+    check_eye_format(eye_format)
     counts = scaled_counts(WINDOW_COUNTS, window_fraction)
-    base = Path(root) / "SEED_Multimodal" / "Chinese"
+    base = Path(root) / RELEASE_FOLDER / DEFAULT_LANGUAGE
     gen = LatentEmotionGenerator(N_CLASSES, EYE_DIM, seed=seed)
     jobs = [(s, sub) for sub in subjects for s in sessions]
     for session, subject in tqdm(jobs, desc="synthetic SEED", disable=not progress):
-        stem = f"{subject}_{session}"
-        eeg_path = base / EEG_SUBDIR / f"{stem}.npz"
-        eye_path = (
-            base / EYE_SUBDIR / (stem if eye_format == "pickle" else f"{stem}.mat")
-        )
-        if not overwrite and eeg_path.exists() and eye_path.exists():
+        record = SEEDRecord.at(base, subject, session, eye_format)
+        if not overwrite and record.eeg_path.exists() and record.eye_path.exists():
             continue
-        sub = gen.subject(subject, 3)
-        parts: dict[str, list] = {"train": [], "test": []}
-        for clip, label in enumerate(CLIP_LABELS):
-            n = counts[clip]
-            de, eye = sub.trial(session - 1, label + 1, n)
-            part = "train" if clip < N_TRAIN_CLIPS else "test"
-            parts[part].append(
-                (de.reshape(n, N_CHANNELS, N_BANDS), eye, np.full(n, label))
-            )
+        sub = gen.subject(subject, len(SESSIONS))
         members, eye_fields = {}, {}
-        for part, chunks in parts.items():
+        for part, clips in PART_CLIPS.items():
+            chunks = []
+            for clip in clips:
+                n, label = counts[clip], CLIP_LABELS[clip]
+                de, eye = sub.trial(session - 1, label + 1, n)
+                chunks.append(
+                    (de.reshape(n, N_CHANNELS, N_BANDS), eye, np.full(n, label))
+                )
             de = np.concatenate([c[0] for c in chunks])
             bands = {band: de[:, :, b] for b, band in enumerate(BANDS)}  # band-major
-            members[f"{part}_data"] = pickle.dumps(bands)
-            members[f"{part}_label"] = np.concatenate([c[2] for c in chunks]).astype(
-                float
-            )
-            eye_fields[f"{part}_data_eye"] = np.concatenate([c[1] for c in chunks])
-        write_atomic(eeg_path, partial(write_npz, **members))
+            members[eeg_data_member(part)] = pickle.dumps(bands)
+            labels = np.concatenate([c[2] for c in chunks]).astype(float)
+            members[eeg_label_member(part)] = labels
+            eye_fields[eye_data_key(part)] = np.concatenate([c[1] for c in chunks])
+        write_atomic(record.eeg_path, partial(write_npz, **members))
         if eye_format == "pickle":
-            write_atomic(eye_path, partial(write_pickle, obj=eye_fields))
+            write_atomic(record.eye_path, partial(write_pickle, obj=eye_fields))
         else:
-            write_atomic(eye_path, partial(write_mat, variables={"cell": eye_fields}))
+            variables = {EYE_MAT_VARIABLE: eye_fields}
+            write_atomic(record.eye_path, partial(write_mat, variables=variables))
     return Path(root)

@@ -1,13 +1,12 @@
 """Write a synthetic SEED-IV in the exact on-disk layout (features, eye, raw EEG).
 
-``write_seed_iv(root)`` creates, per session folder ``1``, ``2``, ``3`` and per
-subject, ``{subject}_{date}.mat`` files with the real names under
-``eeg_feature_smooth`` (96 keys ``de_movingAve{t}``, ``de_LDS{t}``,
-``psd_movingAve{t}``, ``psd_LDS{t}``, each (62, W, 5)), ``eye_feature_smooth``
-(24 keys ``eye_{t}``, each (31, W)) and, with ``raw=True``, ``eeg_raw_data``
-(24 keys ``{initials}_eeg{t}``, each (62, 800 W) at 200 Hz). Values come from
-:class:`~cmcrd_plugin.synthetic.latent.LatentEmotionGenerator`; the raw EEG of a
-window is band-limited noise whose band amplitudes follow that window's DE.
+``write_seed_iv(root)`` writes, per session folder and subject, the real file
+names of :mod:`cmcrd_plugin.formats.seed_iv` (``docs/data-formats.md``) under
+``eeg_feature_smooth`` (all four features of all 24 trials),
+``eye_feature_smooth`` and, with ``raw=True``, ``eeg_raw_data``. Values come
+from :class:`~cmcrd_plugin.synthetic.latent.LatentEmotionGenerator`; the raw
+EEG of a window is band-limited noise whose band amplitudes follow that
+window's DE.
 """
 
 from __future__ import annotations
@@ -20,37 +19,33 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..data.channels import N_BANDS, N_CHANNELS
-from ..data.seed_iv import (
-    EEG_FEATURE_FOLDER,
+from ..formats.seed_iv import (
     EEG_RAW_FOLDER,
     EYE_DIM,
-    EYE_FEATURE_FOLDER,
-    FILE_NAMES,
     N_CLASSES,
     N_TRIALS,
+    SESSION1_WINDOW_COUNTS,
     SESSION_LABELS,
+    SESSIONS,
     SFREQ,
+    SUBJECTS,
     WINDOW_SAMPLES,
+    SEEDIVRecord,
+    eye_key,
+    feature_key,
+    raw_key,
 )
 from .io import scaled_counts, write_atomic, write_mat
 from .latent import LatentEmotionGenerator
 
-SEED_IV_SUBJECTS = tuple(range(1, 16))
-# Real window counts of session 1 (data-formats.md); the spec gives no counts
-# for sessions 2 and 3, which reuse session 1's, rotated, so every session has
-# realistic, distinct trial lengths.
-SESSION1_COUNTS = (
-    42, 23, 49, 32, 22, 40, 38, 52, 36, 42, 12, 27,
-    54, 42, 64, 35, 17, 44, 35, 12, 28, 28, 43, 34,
-)  # fmt: skip
+# Only session 1's window counts are known (docs/data-formats.md); sessions 2
+# and 3 reuse them, rotated, so every session has realistic, distinct trial
+# lengths.
 WINDOW_COUNTS = tuple(
-    SESSION1_COUNTS[s * 7 :] + SESSION1_COUNTS[: s * 7] for s in range(3)
+    SESSION1_WINDOW_COUNTS[s * 7 :] + SESSION1_WINDOW_COUNTS[: s * 7]
+    for s in range(len(SESSIONS))
 )
 _BANDS_HZ = ((1, 4), (4, 8), (8, 14), (14, 31), (31, 50))
-_INITIALS = (
-    "cz", "ha", "hql", "ldy", "ly", "mhw", "mz", "qyt", "rx", "tyc", "whh", "wll",
-    "wq", "zjd", "zjy",
-)  # fmt: skip
 
 
 def _raw_from_de(de: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -70,8 +65,8 @@ def _raw_from_de(de: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def write_seed_iv(
     root: str | Path,
-    subjects: Iterable[int] = SEED_IV_SUBJECTS,
-    sessions: Iterable[int] = (1, 2, 3),
+    subjects: Iterable[int] = SUBJECTS,
+    sessions: Iterable[int] = SESSIONS,
     seed: int = 0,
     window_fraction: float = 1.0,
     raw: bool = False,
@@ -101,16 +96,14 @@ def write_seed_iv(
     gen = LatentEmotionGenerator(N_CLASSES, EYE_DIM, seed=seed)
     jobs = [(s, sub) for s in sessions for sub in subjects]
     for session, subject in tqdm(jobs, desc="synthetic SEED-IV", disable=not progress):
-        name = f"{FILE_NAMES[session - 1][subject - 1]}.mat"
-        paths = {
-            "eeg": root / EEG_FEATURE_FOLDER / str(session) / name,
-            "eye": root / EYE_FEATURE_FOLDER / str(session) / name,
-        }
+        record = SEEDIVRecord.at(root, subject, session)
+        paths = {"eeg": record.eeg_path, "eye": record.eye_path}
         if raw:
-            paths["raw"] = root / EEG_RAW_FOLDER / str(session) / name
+            raw_record = SEEDIVRecord.at(root, subject, session, EEG_RAW_FOLDER)
+            paths["raw"] = raw_record.eeg_path
         if not overwrite and all(p.exists() for p in paths.values()):
             continue
-        sub = gen.subject(subject, 3)
+        sub = gen.subject(subject, len(SESSIONS))
         rng = np.random.default_rng([seed, 3, subject, session])
         eeg_vars, eye_vars, raw_vars = {}, {}, {}
         for t in range(1, N_TRIALS + 1):
@@ -126,10 +119,10 @@ def write_seed_iv(
                 "psd_LDS": np.exp(0.2 * smooth),
             }
             for feature, x in variants.items():
-                eeg_vars[f"{feature}{t}"] = x.transpose(1, 0, 2)  # (62, W, 5)
-            eye_vars[f"eye_{t}"] = eye.T  # (31, W)
+                eeg_vars[feature_key(feature, t)] = x.transpose(1, 0, 2)  # (62, W, 5)
+            eye_vars[eye_key(t)] = eye.T  # (31, W)
             if raw:
-                raw_vars[f"{_INITIALS[subject - 1]}_eeg{t}"] = _raw_from_de(de, rng)
+                raw_vars[raw_key(subject, t)] = _raw_from_de(de, rng)
         contents = {"eeg": eeg_vars, "eye": eye_vars, "raw": raw_vars}
         for kind, path in paths.items():
             write_atomic(path, partial(write_mat, variables=contents[kind]))

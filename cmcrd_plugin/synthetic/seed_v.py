@@ -1,15 +1,10 @@
 """Write a synthetic dataset in the exact SEED-V feature layout.
 
-``write_seed_v(root)`` creates::
-
-    root/EEG_DE_features/{subject}_123.npz
-    root/Eye_movement_features/{subject}_123.npz
-
-each with members ``data`` and ``label`` holding pickled dicts keyed 0..44
-(session k // 15, trial k % 15), exactly as the real release; EEG rows are
-310 channel-major DE values, eye rows 33 values, labels follow the real
-SEED-V label sequences (stored as float, as some real files are). Feature
-values come from :class:`~cmcrd_plugin.synthetic.latent.LatentEmotionGenerator`.
+``write_seed_v(root)`` writes one EEG and one eye file per subject in the
+layout of :mod:`cmcrd_plugin.formats.seed_v` (``docs/data-formats.md``),
+exactly as the real release; labels follow the real SEED-V label sequences
+(stored as float, as some real files are). Feature values come from
+:class:`~cmcrd_plugin.synthetic.latent.LatentEmotionGenerator`.
 """
 
 from __future__ import annotations
@@ -22,32 +17,32 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..data.seed_v import (
-    EEG_FOLDER,
-    EYE_FOLDER,
+from ..formats.seed_v import (
+    DATA_MEMBER,
+    EYE_DIM,
+    LABEL_MEMBER,
     N_CLASSES,
+    N_KEYS,
     N_SESSIONS,
-    N_TRIALS,
     SESSION_LABELS,
+    SUBJECTS,
+    SEEDVRecord,
+    session_and_trial,
 )
 from .io import scaled_counts, write_atomic, write_npz
 from .latent import LatentEmotionGenerator
-
-SEED_V_SUBJECTS = tuple(range(1, 17))
-SEED_V_EYE_DIM = 33
 
 # The spec gives SEED-V's clip lengths only as "2-4 minutes"; these window
 # counts (4-s windows, 30-60 per trial) were drawn once and are fixed so that
 # every synthetic SEED-V has the same trial lengths, like the real one.
 WINDOW_COUNTS: tuple[int, ...] = tuple(
-    int(n)
-    for n in np.random.default_rng(20250412).integers(30, 61, N_SESSIONS * N_TRIALS)
+    int(n) for n in np.random.default_rng(20250412).integers(30, 61, N_KEYS)
 )
 
 
 def write_seed_v(
     root: str | Path,
-    subjects: Iterable[int] = SEED_V_SUBJECTS,
+    subjects: Iterable[int] = SUBJECTS,
     seed: int = 0,
     window_fraction: float = 1.0,
     overwrite: bool = False,
@@ -81,24 +76,22 @@ def write_seed_v(
         ``root``.
     """
     root = Path(root)
-    gen = generator or LatentEmotionGenerator(N_CLASSES, SEED_V_EYE_DIM, seed=seed)
+    gen = generator or LatentEmotionGenerator(N_CLASSES, EYE_DIM, seed=seed)
     counts = scaled_counts(WINDOW_COUNTS, window_fraction, minimum=4)
     subjects = list(subjects)
     for subject in tqdm(subjects, desc="synthetic SEED-V", disable=not progress):
-        eeg_path = root / EEG_FOLDER / f"{subject}_123.npz"
-        eye_path = root / EYE_FOLDER / f"{subject}_123.npz"
-        if not overwrite and eeg_path.exists() and eye_path.exists():
+        record = SEEDVRecord.at(root, subject)
+        if not overwrite and record.eeg_path.exists() and record.eye_path.exists():
             continue
         sub = gen.subject(subject, N_SESSIONS)
         eeg, eye, labels = {}, {}, {}
         for key, n in enumerate(counts):
-            session, trial = divmod(key, N_TRIALS)
+            session, trial = session_and_trial(key)
             label = SESSION_LABELS[session][trial]
             eeg[key], eye[key] = sub.trial(session, label, n)
             labels[key] = np.full(n, float(label))
         label_pickle = pickle.dumps(labels)
-        for path, data in ((eeg_path, eeg), (eye_path, eye)):
-            write_atomic(
-                path, partial(write_npz, data=pickle.dumps(data), label=label_pickle)
-            )
+        for path, data in ((record.eeg_path, eeg), (record.eye_path, eye)):
+            members = {DATA_MEMBER: pickle.dumps(data), LABEL_MEMBER: label_pickle}
+            write_atomic(path, partial(write_npz, **members))
     return root

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..data import seed
+from ..formats.seed import DEFAULT_LANGUAGE, N_TRIALS, SEEDRecord
 from .base import PairedEEGEyeDataset
 
 
@@ -14,8 +15,8 @@ class PairedSEED(PairedEEGEyeDataset):
     EEG samples are ``(62, 5)`` (the band-major 310-vectors converted).
     Subjects without eye data (6, 7, 15 in the release) are reported with a
     warning, not silently dropped. Trial ids follow runs of equal labels (see
-    :mod:`cmcrd_plugin.data.seed`), so ``trial_in_session < 9`` is the train
-    part of SEED's protocol.
+    :mod:`cmcrd_plugin.data.seed` and ``docs/data-formats.md``), so
+    ``trial_in_session < 9`` is the train part of SEED's protocol.
 
     Parameters
     ----------
@@ -28,13 +29,15 @@ class PairedSEED(PairedEEGEyeDataset):
         See :class:`~cmcrd_plugin.torcheeg_datasets.base.PairedEEGEyeDataset`.
     """
 
-    trials_per_session = seed.N_TRIALS
+    trials_per_session = N_TRIALS
 
-    def __init__(self, root_path, language: str = "Chinese", **kwargs):
+    def __init__(self, root_path, language: str = DEFAULT_LANGUAGE, **kwargs):
         super().__init__(root_path, language=language, **kwargs)
 
     @classmethod
-    def find_records(cls, root_path: Path, language: str = "Chinese") -> list:
+    def find_records(
+        cls, root_path: Path, language: str = DEFAULT_LANGUAGE
+    ) -> list[SEEDRecord]:
         return seed.find_records(root_path, language)
 
     @classmethod
@@ -42,5 +45,5 @@ class PairedSEED(PairedEEGEyeDataset):
         return [p for r in records for p in (r.eeg_path, r.eye_path)]
 
     @classmethod
-    def reader(cls, root_path: Path, language: str = "Chinese"):
+    def reader(cls, root_path: Path, language: str = DEFAULT_LANGUAGE):
         return seed.load_seed_record

@@ -7,6 +7,13 @@ from functools import partial
 from pathlib import Path
 
 from ..data import seed_iv
+from ..formats.seed_iv import (
+    DEFAULT_FEATURES,
+    EEG_FEATURE_FOLDER,
+    EEG_RAW_FOLDER,
+    N_TRIALS,
+    SEEDIVRecord,
+)
 from .base import PairedEEGEyeDataset
 
 
@@ -36,22 +43,24 @@ class PairedSEEDIV(PairedEEGEyeDataset):
     (torch.Size([62, 5]), (31, 1))
     """
 
-    trials_per_session = seed_iv.N_TRIALS
+    trials_per_session = N_TRIALS
 
-    def __init__(self, root_path, features: Sequence[str] = ("de_LDS",), **kwargs):
+    def __init__(self, root_path, features: Sequence[str] = DEFAULT_FEATURES, **kwargs):
         super().__init__(root_path, features=tuple(features), **kwargs)
 
     @classmethod
-    def find_records(cls, root_path: Path, features=("de_LDS",)) -> list:
+    def find_records(
+        cls, root_path: Path, features=DEFAULT_FEATURES
+    ) -> list[SEEDIVRecord]:
         seed_iv.check_features(features)
-        return seed_iv.find_records(root_path, seed_iv.EEG_FEATURE_FOLDER)
+        return seed_iv.find_records(root_path, EEG_FEATURE_FOLDER)
 
     @classmethod
     def source_files(cls, root_path: Path, records) -> list[Path]:
         return [p for r in records for p in (r.eeg_path, r.eye_path)]
 
     @classmethod
-    def reader(cls, root_path: Path, features=("de_LDS",)):
+    def reader(cls, root_path: Path, features=DEFAULT_FEATURES):
         return partial(seed_iv.load_seed_iv_record, features=tuple(features))
 
 
@@ -64,11 +73,11 @@ class PairedSEEDIVRaw(PairedEEGEyeDataset):
     can be students. Parameters as :class:`PairedSEEDIV` (no ``features``).
     """
 
-    trials_per_session = seed_iv.N_TRIALS
+    trials_per_session = N_TRIALS
 
     @classmethod
-    def find_records(cls, root_path: Path) -> list:
-        return seed_iv.find_records(root_path, seed_iv.EEG_RAW_FOLDER)
+    def find_records(cls, root_path: Path) -> list[SEEDIVRecord]:
+        return seed_iv.find_records(root_path, EEG_RAW_FOLDER)
 
     @classmethod
     def source_files(cls, root_path: Path, records) -> list[Path]:

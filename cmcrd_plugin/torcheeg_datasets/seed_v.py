@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 from ..data import seed_v
 from ..data.validation import select_subjects
+from ..formats.seed_v import N_TRIALS, SEEDVRecord
 from .base import PairedEEGEyeDataset
 
 
@@ -19,25 +19,18 @@ class PairedSEEDV(PairedEEGEyeDataset):
     :class:`~cmcrd_plugin.torcheeg_datasets.base.PairedEEGEyeDataset`.
     """
 
-    trials_per_session = seed_v.N_TRIALS
+    trials_per_session = N_TRIALS
 
     @classmethod
-    def find_records(cls, root_path: Path) -> list:
+    def find_records(cls, root_path: Path) -> list[SEEDVRecord]:
         return select_subjects(
-            seed_v.seed_v_subjects(root_path),
-            None,
-            f"SEED-V at {root_path}",
-            subject_of=int,
+            seed_v.find_records(root_path), None, f"SEED-V at {root_path}"
         )
 
     @classmethod
     def source_files(cls, root_path: Path, records) -> list[Path]:
-        return [
-            root_path / folder / f"{s}_123.npz"
-            for s in records
-            for folder in (seed_v.EEG_FOLDER, seed_v.EYE_FOLDER)
-        ]
+        return [p for r in records for p in (r.eeg_path, r.eye_path)]
 
     @classmethod
     def reader(cls, root_path: Path):
-        return partial(seed_v.load_seed_v_subject, root_path)
+        return seed_v.load_seed_v_record

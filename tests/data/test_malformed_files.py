@@ -17,8 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cmcrd_plugin.data import DatasetFormatError, load_seed, load_seed_iv, load_seed_v
-from cmcrd_plugin.data.seed import EEG_SUBDIR, EYE_SUBDIR
-from cmcrd_plugin.data.seed_iv import FILE_NAMES
+from cmcrd_plugin.formats import seed, seed_iv, seed_v
 
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -76,13 +75,14 @@ def quietly(load):
 @given(st.data())
 def test_seed_v_malformed(data):
     draw = data.draw
+    eeg_folder, eye_folder = seed_v.EEG_FOLDER, seed_v.EYE_FOLDER
     tables = {
-        ("EEG_DE_features", "data"): {k: np.ones((2, 310)) for k in range(45)},
-        ("Eye_movement_features", "data"): {k: np.ones((2, 33)) for k in range(45)},
-        ("EEG_DE_features", "label"): {k: np.full(2, 1.0) for k in range(45)},
-        ("Eye_movement_features", "label"): {k: np.full(2, 1.0) for k in range(45)},
+        (eeg_folder, "data"): {k: np.ones((2, 310)) for k in range(45)},
+        (eye_folder, "data"): {k: np.ones((2, 33)) for k in range(45)},
+        (eeg_folder, "label"): {k: np.full(2, 1.0) for k in range(45)},
+        (eye_folder, "label"): {k: np.full(2, 1.0) for k in range(45)},
     }
-    shapes_ = {"EEG_DE_features": (310,), "Eye_movement_features": (33,)}
+    shapes_ = {eeg_folder: (310,), eye_folder: (33,)}
     raw = {}
     for _ in range(draw(st.integers(1, 2))):
         where = draw(st.sampled_from(sorted(tables)))
@@ -101,7 +101,7 @@ def test_seed_v_malformed(data):
             }
             if draw(st.integers(0, 19)) == 0:
                 members.pop(draw(st.sampled_from(["data", "label"])))
-            np.savez(root / folder / "1_123.npz", **members)
+            np.savez(root / folder / seed_v.subject_file(1), **members)
         quietly(lambda: load_seed_v(root))
 
 
@@ -126,14 +126,14 @@ def test_seed_iv_malformed(data):
     garbage = draw(st.integers(0, 9)) == 0
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        name = f"{FILE_NAMES[0][0]}.mat"
+        name = seed_iv.file_name(subject=1, session=1)
         for folder, content in (
-            ("eeg_feature_smooth", eeg),
-            ("eye_feature_smooth", eye),
+            (seed_iv.EEG_FEATURE_FOLDER, eeg),
+            (seed_iv.EYE_FOLDER, eye),
         ):
             (root / folder / "1").mkdir(parents=True)
             path = root / folder / "1" / name
-            if garbage and folder == "eye_feature_smooth":
+            if garbage and folder == seed_iv.EYE_FOLDER:
                 path.write_bytes(b"MATLAB 5.0 MAT-file garbage")
             else:
                 scipy.io.savemat(path, {k: v for k, v in content.items() if v.size})
@@ -158,16 +158,18 @@ def test_seed_multimodal_malformed(data):
         elif target == "eye_bytes":
             eye = draw(st.binary(max_size=12))
     with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp) / "SEED_Multimodal" / "Chinese"
-        (base / EEG_SUBDIR).mkdir(parents=True)
-        (base / EYE_SUBDIR).mkdir(parents=True)
+        record = seed.SEEDRecord.at(
+            Path(tmp) / seed.RELEASE_FOLDER / seed.DEFAULT_LANGUAGE, 1, 1
+        )
+        record.eeg_path.parent.mkdir(parents=True)
+        record.eye_path.parent.mkdir(parents=True)
         np.savez(
-            base / EEG_SUBDIR / "1_1.npz",
+            record.eeg_path,
             train_data=pickle.dumps(bands),
             test_data=pickle.dumps(bands),
             train_label=labels,
             test_label=labels,
         )
         payload = eye if isinstance(eye, bytes) else pickle.dumps(eye)
-        (base / EYE_SUBDIR / "1_1").write_bytes(payload)
+        record.eye_path.write_bytes(payload)
         quietly(lambda: load_seed(Path(tmp)))

@@ -5,7 +5,14 @@ import numpy as np
 import pytest
 
 from cmcrd_plugin.data import DatasetFormatError, load_seed
-from cmcrd_plugin.data.seed import EEG_SUBDIR, EYE_SUBDIR
+from cmcrd_plugin.formats.seed import (
+    DEFAULT_LANGUAGE,
+    EEG_FOLDER,
+    EYE_FOLDER,
+    RELEASE_FOLDER,
+    eeg_file,
+    eye_file,
+)
 from cmcrd_plugin.synthetic.seed import WINDOW_COUNTS, write_seed
 
 
@@ -25,7 +32,7 @@ def copy_root(seed_root, tmp_path):
 
 
 def base(root):
-    return root / "SEED_Multimodal" / "Chinese"
+    return root / RELEASE_FOLDER / DEFAULT_LANGUAGE
 
 
 def test_band_major_features_and_clip_trials(seed_root):
@@ -39,7 +46,7 @@ def test_band_major_features_and_clip_trials(seed_root):
     expected.update({c: counts[c] for c in range(4, 15)})
     assert {t: int((one.trial == t).sum()) for t in np.unique(one.trial)} == expected
     # the band-major 310-vector becomes (62, 5): band b of channel c
-    with np.load(base(seed_root) / EEG_SUBDIR / "1_1.npz") as f:
+    with np.load(base(seed_root) / EEG_FOLDER / eeg_file(1, 1)) as f:
         bands = pickle.loads(f["train_data"].item())
     np.testing.assert_allclose(one.eeg[3, 10, 2], bands["alpha"][3, 10], rtol=1e-6)
 
@@ -58,7 +65,7 @@ def test_mat_eye_variant(tmp_path):
 
 
 def test_subject_without_eye_data_is_reported(copy_root):
-    (base(copy_root) / EYE_SUBDIR / "2_2").unlink()
+    (base(copy_root) / EYE_FOLDER / eye_file(2, 2)).unlink()
     with pytest.warns(UserWarning, match="no eye-tracking file for 2_2"):
         w = load_seed(copy_root)
     assert not ((w.subject == 2) & (w.session == 1)).any()
@@ -77,7 +84,7 @@ def test_subject_without_eye_data_is_reported(copy_root):
     ],
 )
 def test_bad_eeg_npz(copy_root, member, value, match):
-    path = base(copy_root) / EEG_SUBDIR / "1_1.npz"
+    path = base(copy_root) / EEG_FOLDER / eeg_file(1, 1)
     with np.load(path) as f:
         members = {k: f[k] for k in f.files}
     if value is None:
@@ -90,7 +97,7 @@ def test_bad_eeg_npz(copy_root, member, value, match):
 
 
 def test_bad_eye_pickle(copy_root):
-    path = base(copy_root) / EYE_SUBDIR / "1_1"
+    path = base(copy_root) / EYE_FOLDER / eye_file(1, 1)
     eye = pickle.loads(path.read_bytes())
     path.write_bytes(
         pickle.dumps({**eye, "test_data_eye": eye["test_data_eye"][:, :31]})
@@ -116,7 +123,7 @@ def test_seed_protocol_split_and_label_count_mismatch(seed_root, copy_root):
     assert set(w.trial[s.train]) | set(w.trial[s.valid]) <= set(range(9))
     assert set(w.label[s.valid]) == {0, 1, 2}
     # a label vector shorter than the windows: warn, use the shorter
-    path = base(copy_root) / EEG_SUBDIR / "1_1.npz"
+    path = base(copy_root) / EEG_FOLDER / eeg_file(1, 1)
     with np.load(path) as f:
         members = {k: f[k] for k in f.files}
     members["test_label"] = members["test_label"][:-2]

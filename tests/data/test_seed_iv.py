@@ -5,11 +5,14 @@ import pytest
 import scipy.io
 
 from cmcrd_plugin.data import DatasetFormatError
-from cmcrd_plugin.data.seed_iv import (
-    FILE_NAMES,
+from cmcrd_plugin.data.seed_iv import load_seed_iv
+from cmcrd_plugin.formats.seed_iv import (
+    EEG_FEATURE_FOLDER,
+    EEG_RAW_FOLDER,
+    EYE_FOLDER,
     SESSION_LABELS,
     WINDOW_SAMPLES,
-    load_seed_iv,
+    SEEDIVRecord,
 )
 from cmcrd_plugin.synthetic.seed_iv import WINDOW_COUNTS
 
@@ -21,8 +24,8 @@ def copy_root(seed_iv_root, tmp_path):
     return root
 
 
-def eeg_file(root, session=1, subject=1, folder="eeg_feature_smooth"):
-    return root / folder / str(session) / f"{FILE_NAMES[session - 1][subject - 1]}.mat"
+def eeg_file(root, session=1, subject=1, folder=EEG_FEATURE_FOLDER):
+    return SEEDIVRecord.at(root, subject, session, folder).eeg_path
 
 
 def edit_mat(path, **changes):
@@ -51,7 +54,7 @@ def test_features_pair_with_eye_and_carry_real_labels(seed_iv_root):
     np.testing.assert_allclose(
         one.eeg[rows[1], :, :5], content["de_LDS5"][:, 1, :], rtol=1e-6
     )
-    eye = scipy.io.loadmat(eeg_file(seed_iv_root, folder="eye_feature_smooth"))["eye_5"]
+    eye = scipy.io.loadmat(eeg_file(seed_iv_root, folder=EYE_FOLDER))["eye_5"]
     np.testing.assert_allclose(one.eye[rows[1]], eye[:, 1], rtol=1e-6)
 
 
@@ -60,7 +63,7 @@ def test_raw_windows_align_exactly_with_eye_windows(seed_iv_root):
     feats = load_seed_iv(seed_iv_root, subjects=[2])
     assert raw.eeg.shape[1:] == (62, WINDOW_SAMPLES)
     np.testing.assert_array_equal(raw.eye, feats.eye)  # same windows, same order
-    content = scipy.io.loadmat(eeg_file(seed_iv_root, subject=2, folder="eeg_raw_data"))
+    content = scipy.io.loadmat(eeg_file(seed_iv_root, subject=2, folder=EEG_RAW_FOLDER))
     signal = next(v for k, v in content.items() if k.endswith("_eeg7"))
     rows = np.flatnonzero((raw.session == 0) & (raw.trial == 6))
     for w, row in enumerate(rows):
@@ -72,7 +75,7 @@ def test_raw_windows_align_exactly_with_eye_windows(seed_iv_root):
 
 
 def test_eye_folder_may_be_flat_and_stray_files_are_ignored(copy_root):
-    eye_dir = copy_root / "eye_feature_smooth"
+    eye_dir = copy_root / EYE_FOLDER
     for path in list(eye_dir.rglob("*.mat")):
         if path.parent.name == "2":
             path.unlink()  # the flat variant only has one session here
@@ -80,22 +83,22 @@ def test_eye_folder_may_be_flat_and_stray_files_are_ignored(copy_root):
         path.rename(eye_dir / path.name)
     shutil.rmtree(eye_dir / "2")
     shutil.rmtree(eye_dir / "1")
-    shutil.rmtree(copy_root / "eeg_feature_smooth" / "2")
-    (copy_root / "eeg_feature_smooth" / "1" / ".DS_Store").write_text("x")
-    (copy_root / "eeg_feature_smooth" / "1" / "notes.txt").write_text("x")
+    shutil.rmtree(copy_root / EEG_FEATURE_FOLDER / "2")
+    (copy_root / EEG_FEATURE_FOLDER / "1" / ".DS_Store").write_text("x")
+    (copy_root / EEG_FEATURE_FOLDER / "1" / "notes.txt").write_text("x")
     w = load_seed_iv(copy_root)
     assert set(w.session) == {0}
 
 
 def test_missing_eye_file_names_the_eeg_file(copy_root):
-    eeg_file(copy_root, folder="eye_feature_smooth").unlink()
+    eeg_file(copy_root, folder=EYE_FOLDER).unlink()
     with pytest.raises(DatasetFormatError, match="no eye-feature file.*1_20160518.mat"):
         load_seed_iv(copy_root)
 
 
 def test_missing_folder(copy_root):
-    shutil.rmtree(copy_root / "eeg_feature_smooth")
-    with pytest.raises(DatasetFormatError, match="eeg_feature_smooth"):
+    shutil.rmtree(copy_root / EEG_FEATURE_FOLDER)
+    with pytest.raises(DatasetFormatError, match=EEG_FEATURE_FOLDER):
         load_seed_iv(copy_root)
 
 
@@ -103,37 +106,37 @@ def test_missing_folder(copy_root):
     "folder, changes, match",
     [
         (
-            "eeg_feature_smooth",
+            EEG_FEATURE_FOLDER,
             {"de_LDS3": None},
             r"de_LDS\{t\} for trials \[3\] missing",
         ),
         (
-            "eeg_feature_smooth",
+            EEG_FEATURE_FOLDER,
             {"de_LDS3": np.zeros((62, 4))},
             r"\[.de_LDS3.\].*\(62, n, 5\)",
         ),
         (
-            "eeg_feature_smooth",
+            EEG_FEATURE_FOLDER,
             {"de_LDS3": np.full((62, 4, 5), np.nan)},
             r"\['de_LDS3'\].*NaN",
         ),
         (
-            "eye_feature_smooth",
+            EYE_FOLDER,
             {"eye_2": np.zeros((33, 5))},
             r"\[.eye_2.\].*\(31, n\)",
         ),
         (
-            "eye_feature_smooth",
+            EYE_FOLDER,
             {"eye_9": None, "eye9": np.zeros((31, 5))},
             r"eye_\{t\} for trials \[9\]",
         ),
         (
-            "eeg_feature_smooth",
+            EEG_FEATURE_FOLDER,
             {"de_LDS1": np.zeros((62, 0, 5))},
             "trial 1: trial has no windows",
         ),
         (
-            "eye_feature_smooth",
+            EYE_FOLDER,
             {"eye_4": np.full((31, 3), np.inf)},
             r"\['eye_4'\].*Inf",
         ),
@@ -146,7 +149,7 @@ def test_bad_content_names_file_and_key(copy_root, folder, changes, match):
 
 
 def test_window_count_mismatch_warns_and_uses_the_shorter(copy_root):
-    path = eeg_file(copy_root, folder="eye_feature_smooth")
+    path = eeg_file(copy_root, folder=EYE_FOLDER)
     eye = scipy.io.loadmat(path)["eye_1"]
     edit_mat(path, eye_1=eye[:, :-1])
     with pytest.warns(UserWarning, match="trial 1: EEG has .*, eye has"):

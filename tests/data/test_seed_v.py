@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from cmcrd_plugin.data import DatasetFormatError, UnsafePickleError, load_seed_v
-from cmcrd_plugin.data.seed_v import SESSION_LABELS
+from cmcrd_plugin.formats.seed_v import (
+    EEG_FOLDER,
+    EYE_FOLDER,
+    SESSION_LABELS,
+    SEEDVRecord,
+)
 from cmcrd_plugin.synthetic import write_seed_v
 from cmcrd_plugin.synthetic.seed_v import WINDOW_COUNTS
 
@@ -21,10 +26,11 @@ def write_raw(root, subject=1, eeg=None, eye=None, labels=None, eye_labels=None,
         if labels is not None
         else {k: np.full(n, float(SESSION_LABELS[k // 15][k % 15])) for k in keys}
     )
-    for folder, data in (("EEG_DE_features", eeg), ("Eye_movement_features", eye)):
-        (root / folder).mkdir(parents=True, exist_ok=True)
+    record = SEEDVRecord.at(root, subject)
+    for path, data in ((record.eeg_path, eeg), (record.eye_path, eye)):
+        path.parent.mkdir(parents=True, exist_ok=True)
         np.savez(
-            root / folder / f"{subject}_123.npz",
+            path,
             data=pickle.dumps(data),
             label=pickle.dumps(labels if eye_labels is None else eye_labels),
         )
@@ -56,19 +62,19 @@ def test_eeg_rows_are_channel_major(tmp_path):
 
 def test_missing_folder_names_it(tmp_path):
     write_raw(tmp_path)
-    (tmp_path / "Eye_movement_features" / "1_123.npz").unlink()
-    (tmp_path / "Eye_movement_features").rmdir()
-    with pytest.raises(DatasetFormatError, match="Eye_movement_features"):
+    SEEDVRecord.at(tmp_path, 1).eye_path.unlink()
+    (tmp_path / EYE_FOLDER).rmdir()
+    with pytest.raises(DatasetFormatError, match=EYE_FOLDER):
         load_seed_v(tmp_path)
 
 
 def test_subject_with_only_eeg_is_reported(tmp_path):
     write_raw(tmp_path, subject=1)
     write_raw(tmp_path / "other", subject=2)
-    (tmp_path / "other" / "EEG_DE_features" / "2_123.npz").rename(
-        tmp_path / "EEG_DE_features" / "2_123.npz"
+    SEEDVRecord.at(tmp_path / "other", 2).eeg_path.rename(
+        SEEDVRecord.at(tmp_path, 2).eeg_path
     )
-    (tmp_path / "EEG_DE_features" / ".DS_Store").write_text("stray")
+    (tmp_path / EEG_FOLDER / ".DS_Store").write_text("stray")
     with pytest.warns(UserWarning, match=r"subjects \[2\]"):
         windows = load_seed_v(tmp_path)
     assert set(windows.subject) == {1}
@@ -111,7 +117,7 @@ def test_bad_content_names_file_and_key(tmp_path, kwargs, match):
 
 def test_missing_member_and_non_pickle_member(tmp_path):
     write_raw(tmp_path)
-    path = tmp_path / "EEG_DE_features" / "1_123.npz"
+    path = SEEDVRecord.at(tmp_path, 1).eeg_path
     np.savez(path, data=pickle.dumps({}))
     with pytest.raises(DatasetFormatError, match="member 'label' missing"):
         load_seed_v(tmp_path)
@@ -138,7 +144,7 @@ def test_hostile_pickle_inside_npz_is_refused(tmp_path):
             return (os.system, (f"touch {marker}",))
 
     write_raw(tmp_path, eeg={0: Hostile()})
-    with pytest.raises(UnsafePickleError, match="EEG_DE_features"):
+    with pytest.raises(UnsafePickleError, match=EEG_FOLDER):
         load_seed_v(tmp_path)
     assert not marker.exists()
 

@@ -150,11 +150,13 @@ def test_cache_is_reused_only_when_it_matches(seed_iv_root, tmp_path):
 
 
 def test_changed_source_files_and_foreign_caches_are_rebuilt(seed_iv_root, tmp_path):
+    from cmcrd_plugin.formats.seed_iv import EYE_FOLDER
+
     root = tmp_path / "SEED_IV"
     shutil.copytree(seed_iv_root, root)
     io_path = tmp_path / "cache"
     PairedSEEDIV(root, io_path=io_path, **QUIET)
-    victim = next((root / "eye_feature_smooth").rglob("*.mat"))
+    victim = next((root / EYE_FOLDER).rglob("*.mat"))
     os.utime(victim, ns=(1, 1))
     with pytest.warns(UserWarning, match="source files changed"):
         PairedSEEDIV(root, io_path=io_path, **QUIET)
@@ -239,8 +241,9 @@ def test_concurrent_builds_and_readers_are_safe(seed_v_root, tmp_path):
 
 def test_bad_root_is_reported_before_any_cache_is_made(tmp_path):
     from cmcrd_plugin.data import DatasetFormatError
+    from cmcrd_plugin.formats.seed_iv import EEG_FEATURE_FOLDER
 
-    with pytest.raises(DatasetFormatError, match="eeg_feature_smooth"):
+    with pytest.raises(DatasetFormatError, match=EEG_FEATURE_FOLDER):
         PairedSEEDIV(tmp_path / "nowhere", io_path=tmp_path / "cache", **QUIET)
     assert not (tmp_path / "cache").exists()
 
@@ -286,6 +289,7 @@ def test_feeds_cmcrd_classifier_end_to_end(seed_iv_root, tmp_path):
 
 def test_seed_multimodal_dataset(tmp_path):
     from cmcrd_plugin.data import load_seed
+    from cmcrd_plugin.formats.seed import DEFAULT_LANGUAGE, RELEASE_FOLDER, SEEDRecord
     from cmcrd_plugin.synthetic import write_seed
     from cmcrd_plugin.torcheeg_datasets import PairedSEED
 
@@ -297,10 +301,7 @@ def test_seed_multimodal_dataset(tmp_path):
         progress=False,
     )
     # subject 6 has no eye data in the real release: reported, not dropped silently
-    (
-        root
-        / "SEED_Multimodal/Chinese/04-Eye-tracking-feature/eye_tracking_feature/6_1"
-    ).unlink()
+    SEEDRecord.at(root / RELEASE_FOLDER / DEFAULT_LANGUAGE, 6, 1).eye_path.unlink()
     with pytest.warns(UserWarning, match="no eye-tracking file for 6_1"):
         ds = PairedSEED(root, io_path=tmp_path / "c", **QUIET)
     assert set(ds.info.subject_id) == {1}
@@ -366,8 +367,9 @@ def test_raw_windows_train_a_temporal_braindecode_student(seed_iv_root, tmp_path
 
 def test_seed_v_root_without_subject_files(tmp_path):
     from cmcrd_plugin.data import DatasetFormatError
+    from cmcrd_plugin.formats.seed_v import EEG_FOLDER, EYE_FOLDER
 
-    for folder in ("EEG_DE_features", "Eye_movement_features"):
+    for folder in (EEG_FOLDER, EYE_FOLDER):
         (tmp_path / "SEED-V" / folder).mkdir(parents=True)
     with pytest.raises(
         DatasetFormatError, match="SEED-V at .*: no subject files found"
