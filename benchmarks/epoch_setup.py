@@ -37,7 +37,7 @@ def synthetic_subject() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         windows = load_seed_v(write_seed_v(root, subjects=[1], progress=False))
     train = windows.subset(seed_v_folds(windows)[0].train)
     eeg = FeatureScaler().fit_transform(train.eeg)
-    eye = FeatureScaler().fit_transform(train.eye)[:, :, None]
+    eye = FeatureScaler().fit_transform(train.eye)
     return eeg, eye, train.label
 
 

@@ -11,7 +11,7 @@ from fake_distribution import install_fake_distribution
 import cmcrd_plugin
 
 # The key of the student (EEG) input in the dict CMCRDClassifier fits on.
-STUDENT_KEY = "x"
+STUDENT_KEY = "eeg"
 
 # Run in a fresh interpreter: hide the installed ``cmcrd-plugin`` distribution
 # (its dist-info and entry points) from importlib.metadata, then import the
