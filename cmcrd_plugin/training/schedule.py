@@ -7,16 +7,25 @@ import warnings
 
 from skorch.callbacks import LRScheduler
 from torch.optim import Optimizer
-from torch.optim.lr_scheduler import CosineAnnealingLR, LinearLR, SequentialLR
+from torch.optim.lr_scheduler import (
+    CosineAnnealingLR,
+    LambdaLR,
+    LinearLR,
+    SequentialLR,
+)
 
 # torch warns when a scheduler steps before its optimiser has; replaying the
 # batches already trained on a resumed net does exactly that, on purpose.
 _STEP_ORDER_WARNING = r"Detected call of `lr_scheduler.step\(\)` before"
 
 
+def _zero(step: int) -> float:
+    return 0.0
+
+
 def warmup_cosine(
     optimizer: Optimizer, warmup_steps: int, total_steps: int
-) -> CosineAnnealingLR | SequentialLR:
+) -> SequentialLR:
     """Linear warm-up over ``warmup_steps``, then half-cycle cosine decay to 0.
 
     The factor of each parameter group's initial learning rate at step ``i``
@@ -24,10 +33,10 @@ def warmup_cosine(
     ``0.5 * (1 + cos(pi * (i - warmup_steps) / (total_steps - warmup_steps)))``
     after: ``LinearLR`` from ``1 / warmup_steps`` to 1 in ``warmup_steps - 1``
     steps, then ``CosineAnnealingLR`` with ``T_max = total_steps -
-    warmup_steps``, joined by ``SequentialLR`` at ``warmup_steps``. torch
-    computes each rate from the previous one, so it differs from the formula
-    by rounding only (about 1e-13 relative over 10,000 steps). Past
-    ``total_steps`` the cosine goes on (it is periodic) and the rate rises.
+    warmup_steps``, then 0 from ``total_steps`` on (``LambdaLR``), joined
+    by ``SequentialLR``. torch computes each cosine rate from the previous
+    one, so it differs from the formula by rounding only (about 1e-13
+    relative over 10,000 steps).
 
     Parameters
     ----------
@@ -48,13 +57,16 @@ def warmup_cosine(
             f"warmup_steps must be in [0, total_steps={total_steps}), "
             f"got {warmup_steps}"
         )
-    cosine = CosineAnnealingLR(optimizer, T_max=total_steps - warmup_steps)
-    if warmup_steps == 0:
-        return cosine
-    warmup = LinearLR(
-        optimizer, start_factor=1 / warmup_steps, total_iters=warmup_steps - 1
-    )
-    return SequentialLR(optimizer, [warmup, cosine], milestones=[warmup_steps])
+    schedulers = [CosineAnnealingLR(optimizer, T_max=total_steps - warmup_steps)]
+    milestones = [total_steps - warmup_steps]
+    if warmup_steps > 0:  # a milestone at 0 would give step 0 the wrong rate
+        warmup = LinearLR(
+            optimizer, start_factor=1 / warmup_steps, total_iters=warmup_steps - 1
+        )
+        schedulers.insert(0, warmup)
+        milestones = [warmup_steps, total_steps]
+    schedulers.append(LambdaLR(optimizer, _zero))  # the cosine is periodic: hold 0
+    return SequentialLR(optimizer, schedulers, milestones=milestones)
 
 
 class WarmupCosineLR(LRScheduler):

@@ -138,3 +138,16 @@ def test_clone_and_pickle_keep_the_settings(xy):
     restored = pickle.loads(pickle.dumps(net))
     restored.partial_fit(*xy, epochs=1)  # the schedule rebuilt on the net it has
     assert len(batch_lrs(restored)) == 3 * 4
+
+
+def test_the_rate_stays_zero_after_the_schedule_ends():
+    for warmup in (0, 3):
+        param = torch.nn.Parameter(torch.zeros(1))
+        optimizer = torch.optim.SGD([param], lr=1.0)
+        scheduler = warmup_cosine(optimizer, warmup_steps=warmup, total_steps=10)
+        rates = []
+        for _ in range(25):
+            rates.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+            scheduler.step()
+        assert rates[9] > 0 and rates[10:] == [0.0] * 15
