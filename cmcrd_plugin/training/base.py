@@ -47,7 +47,8 @@ an upgrade that changes it fails there instead of breaking silently:
    when its name is not in ``prefixes_``; ours are listed there (so that
    ``distiller__*`` parameters validate before the distiller exists), and
    :meth:`PairedEEGClassifier._set_module` registers them with skorch's
-   ``_register_attribute`` inside ``_current_init_context("module")``.
+   ``_register_attribute`` inside ``_current_init_context("module")``
+   (which resets the context to None on exit, so it is not nested).
 """
 
 from __future__ import annotations
@@ -238,13 +239,15 @@ class PairedEEGClassifier(EEGClassifier):
         with ``save_params(f_<name>=...)`` and pickled device-independently
         (``cuda_dependent_attributes_``); ``None`` unregisters.
         """
-        with self._current_init_context("module"):
-            setattr(self, name + "_", module)
-            registered = name in self._modules
-            if module is not None and not registered:
-                self._register_attribute(name, module, prefixes=False)
-            elif module is None and registered:
-                self._unregister_attribute(name, prefixes=False)
+        if self.init_context_ != "module":  # built outside initialize_module
+            with self._current_init_context("module"):  # (it resets to None)
+                return self._set_module(name, module)
+        setattr(self, name + "_", module)
+        registered = name in self._modules
+        if module is not None and not registered:
+            self._register_attribute(name, module, prefixes=False)
+        elif module is None and registered:
+            self._unregister_attribute(name, prefixes=False)
 
     def get_all_learnable_params(self):
         """As skorch's, without the parameters of :meth:`frozen_modules`."""
