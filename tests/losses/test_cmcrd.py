@@ -217,7 +217,7 @@ def test_whole_bank_scoring_equals_gather_rows_values_and_gradients():
         torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-10)
 
 
-def test_cmcrd_gradcheck():
+def test_cmcrd_gradcheck_and_gradgradcheck():
     # gating detaches rows on purpose (numerical and analytical gradients then
     # differ by design); it is covered by the gating test above
     loss = make_loss(gated=False).eval()  # eval: no memory update between calls
