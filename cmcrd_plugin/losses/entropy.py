@@ -22,14 +22,3 @@ def confidence_weights(probs: torch.Tensor) -> torch.Tensor:
     entropy = -(probs * torch.log(probs + ENTROPY_EPS)).sum(dim=1)
     weights = 1.0 + torch.exp(-entropy)
     return weights / weights.mean()
-
-
-def log_confidence_weights(probs: torch.Tensor) -> torch.Tensor:
-    """``log`` of :func:`confidence_weights`, in fewer tensor operations.
-
-    With ``e_i = exp(-H_i) = exp(sum_c p_ic log(p_ic + 1e-5))`` the weights are
-    ``(1 + e_i) / (1 + mean(e))``, so their log is
-    ``log1p(e_i) - log1p(mean(e))``.
-    """
-    e = torch.xlogy(probs, probs + ENTROPY_EPS).sum(dim=1).exp()
-    return e.log1p() - e.mean().log1p()

@@ -6,6 +6,7 @@ import torch
 from torch.nn import functional as F
 
 from cmcrd_plugin.losses import ClassAwareSampler, CMCRDLoss
+from cmcrd_plugin.losses.reference import gather_rows_cmcrd_loss
 
 # A tiny fixed problem: 4 training windows of classes 0,1,0,1, d = 2, K = 2.
 LABELS = torch.tensor([0, 1, 0, 1])
@@ -33,17 +34,20 @@ def make_loss(dtype=torch.float64, **kwargs):
     return loss
 
 
-def call(loss, f_s=None, o_s=O_S, o_t=O_T, dtype=torch.float64):
+def call(loss, f_s=None, o_s=O_S, o_t=O_T, dtype=torch.float64, reference=False):
+    """``loss`` on the tiny problem, or the gather-rows reference with its state."""
     t = lambda v: torch.tensor(v, dtype=dtype)  # noqa: E731
-    return loss(
+    args = (
         t(F_S) if f_s is None else f_s,
         t(F_T),
         t(o_s),
         t(o_t),
         torch.tensor(Y),
         torch.tensor(INDEX),
-        negatives=torch.tensor(NEG),
     )
+    if reference:
+        return gather_rows_cmcrd_loss(loss, *args, torch.tensor(NEG))
+    return loss(*args, negatives=torch.tensor(NEG))
 
 
 def dot(a, b):
@@ -83,10 +87,16 @@ def expected_loss(weighted=True, gated_sign=True):
     return total
 
 
-@pytest.mark.parametrize("scoring", ["bank", "gather"])
-def test_cmcrd_golden_value(scoring):
-    loss = make_loss(scoring=scoring)
+def test_cmcrd_golden_value():
+    loss = make_loss()
     assert call(loss).item() == pytest.approx(expected_loss(), rel=1e-12)
+
+
+def test_gather_rows_reference_golden_value():
+    loss = make_loss().eval()  # eval: the banks stay as set
+    call(loss)  # fixes the normalising constants the reference reads
+    value = call(loss, reference=True)
+    assert value.item() == pytest.approx(expected_loss(), rel=1e-12)
 
 
 def test_plain_crd_golden_value():
@@ -134,7 +144,7 @@ def _embedding_grads(loss, **kwargs):
     )
     f_s.requires_grad_(True)
     call(loss, f_s=f_s, **kwargs).backward()
-    grad_w_t, _ = loss.heads.split(loss.heads.flat.grad, 1)
+    grad_w_t = loss.embed_t.weight.grad
     return f_s.grad, torch.tensor(F_T, dtype=torch.float64) @ grad_w_t.T
 
 
@@ -172,27 +182,42 @@ def _random_problem(n_data, k, batch=32, d=128, seed=0):
 
 
 def test_whole_bank_scoring_equals_gather_rows_values_and_gradients():
+    # a first training step: the constants are fixed from it, the banks updated
+    import copy
+
     p = _random_problem(1200, 1000)
+    torch.manual_seed(1)
+    loss = CMCRDLoss(64, 32, p["labels"], n_negatives=1000).double()
+    gather = copy.deepcopy(loss)  # the same heads and banks, scored by gathering
+    negatives = ClassAwareSampler(p["labels"])(
+        p["y"], 1000, torch.Generator().manual_seed(3)
+    )
+    args = (p["f_t"], p["o_s"], p["o_t"], p["y"], p["index"])
     results = []
-    for scoring in ("bank", "gather"):
-        torch.manual_seed(1)
-        loss = CMCRDLoss(
-            64, 32, p["labels"], n_negatives=1000, scoring=scoring
-        ).double()
-        negatives = ClassAwareSampler(p["labels"])(
-            p["y"], 1000, torch.Generator().manual_seed(3)
-        )
-        f_s = p["f_s"].clone().requires_grad_(True)
-        value = loss(
-            f_s, p["f_t"], p["o_s"], p["o_t"], p["y"], p["index"], negatives=negatives
-        )
-        value.backward()
-        results.append((value.detach(), f_s.grad, loss.heads.flat.grad, loss.memory_s))
+    f_s = p["f_s"].clone().requires_grad_(True)
+    value = loss(f_s, *args, negatives=negatives)
+    value.backward()
+    results.append(
+        (value.detach(), f_s.grad, *(q.grad for q in loss.parameters()), loss.memory_s)
+    )
+    gather.norm_s.copy_(loss.norm_s)  # the reference reads fixed constants
+    gather.norm_t.copy_(loss.norm_t)
+    f_s = p["f_s"].clone().requires_grad_(True)
+    value = gather_rows_cmcrd_loss(gather, f_s, *args, negatives)
+    value.backward()
+    mu, index = loss.momentum, p["index"]
+    with torch.no_grad():
+        z_s = F.normalize(gather.embed_s(f_s), dim=1)
+        rows = F.normalize(mu * gather.memory_s[index] + (1 - mu) * z_s, dim=1)
+    updated = gather.memory_s.index_copy(0, index, rows)
+    results.append(
+        (value.detach(), f_s.grad, *(q.grad for q in gather.parameters()), updated)
+    )
     for a, b in zip(*results, strict=True):
         torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-10)
 
 
-def test_cmcrd_gradcheck():
+def test_cmcrd_gradcheck_and_gradgradcheck():
     # gating detaches rows on purpose (numerical and analytical gradients then
     # differ by design); it is covered by the gating test above
     loss = make_loss(gated=False).eval()  # eval: no memory update between calls
@@ -203,6 +228,7 @@ def test_cmcrd_gradcheck():
 
     f_s = torch.tensor(F_S, dtype=torch.float64) + 0.1
     assert torch.autograd.gradcheck(f, (f_s.requires_grad_(True),))
+    assert torch.autograd.gradgradcheck(f, (f_s,))
 
 
 def test_negatives_are_other_class_distinct_when_possible():
@@ -263,11 +289,9 @@ def test_crd_is_cmcrd_without_weights_gating_and_signs():
 
 
 @pytest.mark.parametrize("n_data, k", [(1200, 1000), (300, 50)])
-def test_fused_bank_scoring_matches_the_op_by_op_gather_reference(n_data, k):
-    from cmcrd_plugin.losses.reference import gather_rows_cmcrd_loss
-
+def test_bank_scoring_matches_the_op_by_op_gather_reference(n_data, k):
     p = _random_problem(n_data, k)
-    loss = CMCRDLoss(64, 32, p["labels"], n_negatives=k, scoring="bank").double().eval()
+    loss = CMCRDLoss(64, 32, p["labels"], n_negatives=k).double().eval()
     negatives = ClassAwareSampler(p["labels"])(
         p["y"], k, torch.Generator().manual_seed(3)
     )
@@ -290,11 +314,9 @@ def test_fused_bank_scoring_matches_the_op_by_op_gather_reference(n_data, k):
 
 
 def test_training_step_gradient_uses_the_banks_before_their_update():
-    # the banks are updated in place in training mode; the gradient of the
-    # batch must still be the one of the banks the loss was scored against
+    # the banks are updated in training mode, before backward; the gradient of
+    # the batch must still be the one of the banks the loss was scored against
     import copy
-
-    from cmcrd_plugin.losses.reference import gather_rows_cmcrd_loss
 
     p = _random_problem(300, 50)
     loss = CMCRDLoss(64, 32, p["labels"], n_negatives=50).double()
@@ -308,7 +330,7 @@ def test_training_step_gradient_uses_the_banks_before_their_update():
     loss.train()
     f_s = p["f_s"].clone().requires_grad_(True)
     value = loss(f_s, *args, negatives=negatives)
-    assert not torch.equal(loss.memory_s, before.memory_s)  # updated in place
+    assert not torch.equal(loss.memory_s, before.memory_s)  # updated
     value.backward()
     f_ref = p["f_s"].clone().requires_grad_(True)
     ref = gather_rows_cmcrd_loss(before, f_ref, *args, negatives)
@@ -317,3 +339,26 @@ def test_training_step_gradient_uses_the_banks_before_their_update():
     torch.testing.assert_close(f_s.grad, f_ref.grad, rtol=1e-8, atol=1e-12)
     for a, b in zip(loss.parameters(), before.parameters(), strict=True):
         torch.testing.assert_close(a.grad, b.grad, rtol=1e-8, atol=1e-12)
+
+
+def test_assigning_a_bank_checks_its_shape_and_keeps_its_dtype():
+    loss = make_loss()
+    loss.memory_t = torch.tensor(M_S, dtype=torch.float32)
+    assert loss.memory_t.dtype == torch.float64
+    torch.testing.assert_close(loss.memory_t, torch.tensor(M_S, dtype=torch.float64))
+    with pytest.raises(ValueError, match=r"memory_s has shape \(4, 2\).*got \(3, 2\)"):
+        loss.memory_s = torch.zeros(3, 2)
+
+
+def test_state_dict_holds_the_heads_banks_constants_and_labels():
+    assert set(make_loss().state_dict()) == {
+        "embed_s.weight",
+        "embed_s.bias",
+        "embed_t.weight",
+        "embed_t.bias",
+        "memory_s",
+        "memory_t",
+        "norm_s",
+        "norm_t",
+        "train_labels",
+    }

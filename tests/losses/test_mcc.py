@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from cmcrd_plugin.losses import MCCLoss
-from cmcrd_plugin.losses.entropy import confidence_weights, log_confidence_weights
+from cmcrd_plugin.losses.entropy import confidence_weights
 from cmcrd_plugin.losses.mcc import class_confusion
 
 
@@ -49,11 +49,3 @@ def test_mcc_gradcheck_with_constant_entropy_weights():
     (grad,) = torch.autograd.grad(MCCLoss()(logits), logits)
     (expected,) = torch.autograd.grad(mcc_fixed_weights(logits), logits)
     torch.testing.assert_close(grad, expected)
-
-
-def test_log_confidence_weights_is_the_log_of_the_weights():
-    probs = torch.softmax(torch.randn(16, 4, dtype=torch.float64) * 3, dim=1)
-    probs[0] = torch.tensor([1.0, 0.0, 0.0, 0.0], dtype=torch.float64)  # p = 0 terms
-    torch.testing.assert_close(
-        log_confidence_weights(probs), torch.log(confidence_weights(probs))
-    )
