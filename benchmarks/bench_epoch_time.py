@@ -86,7 +86,9 @@ def main(argv=None) -> None:
         plain.fit({"eeg": eeg}, y)
         runs = {
             "base": lambda net=base: epoch_seconds(net, eeg, y),
-            "cmcrd": lambda net=student: epoch_seconds(net, {"eeg": eeg, "eye": eye}, y),
+            "cmcrd": lambda net=student: epoch_seconds(
+                net, {"eeg": eeg, "eye": eye}, y
+            ),
             "plain": lambda net=plain: epoch_seconds(net, {"eeg": eeg}, y),
         }
         times = {"base": [], "cmcrd": [], "plain": []}
