@@ -1,4 +1,4 @@
-"""The ``cmcrd`` command: ``cmcrd list``, ``cmcrd demo``, ``cmcrd synth``."""
+"""The ``cmcrd`` command: ``list``, ``demo``, ``synth``, ``bench``."""
 
 from __future__ import annotations
 
@@ -78,6 +78,66 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from .benchmark.config import load_config
+    from .benchmark.runner import run_benchmark
+
+    try:
+        config = load_config(
+            args.profile,
+            dataset=args.dataset,
+            data_root=args.data_root,
+            protocols=args.protocol,
+            scenarios=args.scenarios,
+            archs=args.archs,
+            methods=args.methods,
+            seeds=args.seeds,
+            subjects=args.subjects,
+            epochs=args.epochs,
+            jobs=args.jobs,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            output=args.output,
+        )
+    except (ValueError, FileNotFoundError) as exc:
+        raise SystemExit(f"cmcrd bench: error: {exc}") from exc
+    table = run_benchmark(config, progress=not args.no_progress)
+    output = config.output
+    failed = int((table["status"] == "failed").sum() // 2)
+    print(
+        f"results: {output / 'results.csv'} ({len(table) // 2} cells, {failed} failed)"
+    )
+    report = _report(config, table)
+    if report is not None:
+        print(f"report: {report}")
+    if config.synthetic:
+        print("SYNTHETIC DATA: files written in the real layout, not real recordings")
+    return 0
+
+
+def _report(config, table):
+    try:
+        from .benchmark.report import build_report
+    except ImportError:  # the report module is optional in this version
+        return None
+    from .benchmark.runner import machine
+
+    return build_report(
+        table,
+        machine=machine(),
+        wall_seconds=table.attrs.get("wall_seconds", float("nan")),
+        skipped=[],
+        output_dir=config.output,
+    )
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``cmcrd`` command."""
     parser = argparse.ArgumentParser(
@@ -135,6 +195,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=_cmd_synth)
+
+    p = sub.add_parser(
+        "bench",
+        help="benchmark CMCRD students against EEG-only and the other distillers",
+        description="Run a benchmark grid (resumable: a rerun skips finished cells) "
+        "and write results.csv, report.md and figures to --output. Settings come "
+        "from --profile (quick, full, or a .toml file) and the options override it.",
+    )
+    p.add_argument("--profile", default="quick", help="quick, full, or a .toml path")
+    p.add_argument("--dataset", choices=["seed", "seed_iv", "seed_v"])
+    p.add_argument(
+        "--data-root", type=Path, help="a licensed copy (default: synthetic data)"
+    )
+    p.add_argument(
+        "--protocol", nargs="+", choices=["within_subject", "loso"], help="protocols"
+    )
+    p.add_argument("--scenarios", nargs="+", choices=["default", "negative_control"])
+    p.add_argument(
+        "--archs",
+        nargs="+",
+        help="student architectures (mlp, dgcnn, or braindecode model class names)",
+    )
+    p.add_argument("--methods", nargs="+", help="eeg_only, cmcrd, kd, ... (see docs)")
+    p.add_argument("--seeds", type=int, nargs="+", help="training seeds")
+    p.add_argument("--subjects", type=int, nargs="+", help="default: the profile's")
+    p.add_argument("--epochs", type=_positive_int)
+    p.add_argument("--jobs", type=_positive_int, help="cells run in parallel")
+    p.add_argument("--engine", choices=["local", "dask"])
+    p.add_argument("--scheduler", help="address of a dask scheduler (--engine dask)")
+    p.add_argument("--output", type=Path, help="results folder (default cmcrd-bench)")
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(func=_cmd_bench)
     return parser
 
 

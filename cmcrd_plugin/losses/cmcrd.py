@@ -1,6 +1,7 @@
 """The CMCRD loss: cross-modal contrastive representation distillation.
 
-Implements ``method.md`` step by step with autograd; see :class:`CMCRDLoss`.
+Implements ``docs/method.md`` ("Student loss") step by step with autograd;
+see :class:`CMCRDLoss`.
 """
 
 from __future__ import annotations

@@ -20,9 +20,9 @@ class CMCRDMLP(EEGModuleMixin, nn.Module):
     hidden_size : int
         Width of the hidden layers (128 in the paper).
     n_hidden_layers : int
-        Number of Linear-BN-ReLU blocks. ``method.md`` writes the block pair
-        "Linear(d_in,128)-BN-ReLU-Linear(128,128)-BN-ReLU"; the default 2
-        follows that literal reading.
+        Number of Linear-BN-ReLU blocks. ``docs/method.md`` writes the block
+        pair "Linear(d_in,128)-BN-ReLU-Linear(128,128)-BN-ReLU"; the default
+        2 follows that literal reading.
     drop_prob : float
         Dropout before ``final_layer`` (0 in the paper).
     """

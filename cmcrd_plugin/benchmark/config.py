@@ -1,0 +1,173 @@
+"""Benchmark settings: a profile (TOML) overridden by the command line.
+
+A profile is a small TOML file whose keys are the fields of
+:class:`BenchmarkConfig`; ``quick`` and ``full`` ship with the package
+(``cmcrd_plugin/benchmark/profiles/``), and any other path is read as a
+profile of one's own. Command-line options override the profile.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+PROFILES = Path(__file__).with_name("profiles")
+DATASETS = ("seed", "seed_iv", "seed_v")
+PROTOCOLS = ("within_subject", "loso")
+SCENARIOS = ("default", "negative_control")
+ENGINES = ("local", "dask")
+
+
+@dataclass(frozen=True)
+class BenchmarkConfig:
+    """Everything a benchmark run depends on.
+
+    Attributes
+    ----------
+    dataset : {"seed", "seed_iv", "seed_v"}
+        The dataset format.
+    data_root : Path or None
+        A licensed copy in the real layout; ``None`` writes synthetic files in
+        that layout (every report then says SYNTHETIC DATA).
+    protocols : tuple of {"within_subject", "loso"}
+        The dataset's own within-subject protocol (``docs/method.md``) and
+        leave-one-subject-out.
+    scenarios : tuple of {"default", "negative_control"}
+        ``negative_control`` trains the teacher on eye features permuted
+        across training windows (a teacher without information).
+    archs : tuple of str
+        Student architectures: a registered model name (``mlp``,
+        ``dgcnn``) or a braindecode model class name.
+    methods : tuple of str
+        See :mod:`~cmcrd_plugin.benchmark.methods`.
+    seeds : tuple of int
+        Training seeds (model initialisation and batch order).
+    subjects : tuple of int
+        Subjects to run; empty means all subjects of the dataset.
+    epochs, warmup_epochs, batch_size, lr, weight_decay
+        Training settings shared by every method.
+    window_fraction : float
+        Share of the real window counts for synthetic data.
+    jobs : int
+        Cells run in parallel (torch then uses 1 thread per job).
+    engine : {"local", "dask"}
+        joblib on this machine, or a ``dask.distributed`` cluster.
+    scheduler : str or None
+        Address of a running dask scheduler; ``None`` starts a
+        ``LocalCluster`` with ``jobs`` workers.
+    output : Path
+        Folder of ``results.csv``, ``report.md`` and the figures.
+    profile : str
+        Name or path of the profile the settings came from.
+    """
+
+    dataset: str = "seed_v"
+    data_root: Path | None = None
+    protocols: tuple[str, ...] = ("within_subject",)
+    scenarios: tuple[str, ...] = ("default",)
+    archs: tuple[str, ...] = ("mlp",)
+    methods: tuple[str, ...] = ("eeg_only", "cmcrd")
+    seeds: tuple[int, ...] = (2022,)
+    subjects: tuple[int, ...] = ()
+    epochs: int = 20
+    warmup_epochs: int = 5
+    batch_size: int = 32
+    lr: float = 1e-3
+    weight_decay: float = 1e-3
+    window_fraction: float = 1.0
+    jobs: int = 1
+    engine: str = "local"
+    scheduler: str | None = None
+    output: Path = field(default=Path("cmcrd-bench"))
+    profile: str = "quick"
+
+    def __post_init__(self) -> None:
+        def check(name: str, values, allowed) -> None:
+            bad = [v for v in values if v not in allowed]
+            if bad:
+                raise ValueError(f"{name}: {bad} not among {', '.join(allowed)}")
+
+        check("dataset", [self.dataset], DATASETS)
+        check("protocols", self.protocols, PROTOCOLS)
+        check("scenarios", self.scenarios, SCENARIOS)
+        check("engine", [self.engine], ENGINES)
+        for name in ("epochs", "batch_size", "jobs"):
+            if getattr(self, name) < 1:
+                raise ValueError(
+                    f"{name} must be at least 1, got {getattr(self, name)}"
+                )
+        if not self.archs or not self.methods or not self.seeds:
+            raise ValueError("archs, methods and seeds need at least one value each")
+        from .methods import is_known_method
+
+        unknown = [m for m in self.methods if not is_known_method(m)]
+        if unknown:
+            raise ValueError(
+                f"methods: unknown {unknown} (see cmcrd_plugin.benchmark.methods)"
+            )
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the data are written by the package (no ``data_root``)."""
+        return self.data_root is None
+
+    def training_settings(self) -> dict[str, Any]:
+        """The settings a cell's result depends on (part of its config hash)."""
+        return {
+            "dataset": self.dataset,
+            "data_root": str(self.data_root) if self.data_root else None,
+            "window_fraction": self.window_fraction if self.synthetic else None,
+            "epochs": self.epochs,
+            "warmup_epochs": self.warmup_epochs,
+            "batch_size": self.batch_size,
+            "lr": self.lr,
+            "weight_decay": self.weight_decay,
+        }
+
+
+def profile_path(profile: str | Path) -> Path:
+    """The TOML file of a profile name (``quick``, ``full``) or path."""
+    path = Path(profile)
+    if path.suffix != ".toml":
+        path = PROFILES / f"{profile}.toml"
+    if not path.is_file():
+        shipped = sorted(p.stem for p in PROFILES.glob("*.toml"))
+        raise FileNotFoundError(
+            f"profile {str(profile)!r}: no file {path} (shipped profiles: "
+            f"{', '.join(shipped)}; or pass the path of a .toml file)"
+        )
+    return path
+
+
+def load_config(profile: str | Path = "quick", **overrides: Any) -> BenchmarkConfig:
+    """The settings of ``profile`` with ``overrides`` (``None`` values ignored).
+
+    Raises ``ValueError`` naming an unknown key of the profile or an
+    invalid value.
+    """
+    path = profile_path(profile)
+    with path.open("rb") as stream:
+        settings = tomllib.load(stream)
+    known = {f.name for f in dataclasses.fields(BenchmarkConfig)}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise ValueError(
+            f"{path}: unknown setting(s) {unknown}; known: {', '.join(sorted(known))}"
+        )
+    settings.update({k: v for k, v in overrides.items() if v is not None})
+    settings["profile"] = str(profile)
+    for name in ("protocols", "scenarios", "archs", "methods", "seeds", "subjects"):
+        if name in settings:
+            settings[name] = tuple(settings[name])
+    for name in ("data_root", "output"):
+        if settings.get(name) is not None:
+            settings[name] = Path(settings[name])
+    return BenchmarkConfig(**settings)

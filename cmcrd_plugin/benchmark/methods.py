@@ -1,0 +1,330 @@
+"""What one benchmark cell trains and scores.
+
+Methods (the ``method`` column):
+
+``eeg_only``
+    The architecture trained on EEG alone, as its users train it: plain
+    braindecode ``EEGClassifier``.
+``cmcrd``, ``crd``, ``kd``, ``fitnet``, ``nst``, ``sp``, ``rkd``, ``pkt``
+    The architecture as a student of the frozen eye teacher, through
+    ``CMCRDClassifier(distiller=...)`` with the authors' weights.
+``cmcrd-no_weights``, ``cmcrd-no_gating``, ``cmcrd-no_signs``
+    CMCRD with one of its additions to CRD switched off (ablations).
+``cmcrd-beta_<value>``
+    CMCRD with that weight (a beta sweep).
+``cmcrd-beta_auto``
+    CMCRD with beta chosen on the validation trials from
+    :data:`AUTO_BETAS` (0 included, so it can fall back to EEG-only).
+``eye_teacher``
+    The teacher itself (the paper's MLP on eye features, CE + MCC), scored
+    on the test trials' eye features.
+``fusion``
+    An upper bound that needs both modalities at test: the MLP on the
+    flattened EEG features and the eye features side by side.
+
+Every model trains ``epochs`` epochs with AdamW and the authors' warm-up and
+cosine schedule, on the training trials, and is scored on the test trials
+twice: at the epoch with the best validation accuracy (validation trials cut
+from the training trials) and at the last epoch. Features are standardised
+with training statistics only. ``eye_teacher`` and ``fusion`` use the MLP
+whatever the cell's architecture, and run once per fold (as arch ``mlp``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from dataclasses import asdict
+from functools import lru_cache
+
+import numpy as np
+from skorch.callbacks import Callback
+
+from ..data.normalization import FeatureScaler
+from ..experiments.metrics import score_predictions
+from .cells import Cell, config_hash
+from .config import BenchmarkConfig
+from .data import permuted_rows, split
+
+AUTO_BETAS = (0.0, 0.005, 0.02, 0.1)
+DISTILLERS = ("cmcrd", "crd", "kd", "fitnet", "nst", "sp", "rkd", "pkt")
+ABLATIONS = {
+    "cmcrd-no_weights": {"distiller__weighted": False},
+    "cmcrd-no_gating": {"distiller__gated": False},
+    "cmcrd-no_signs": {"distiller__signed": False},
+}
+TEACHER_ARCH = "mlp"
+ARCH_FREE_METHODS = ("eye_teacher", "fusion")
+
+
+def is_known_method(method: str) -> bool:
+    """Whether ``method`` names a method of this module."""
+    if method in (*DISTILLERS, *ABLATIONS, *ARCH_FREE_METHODS, "eeg_only"):
+        return True
+    if method.startswith("cmcrd-beta_"):
+        value = method.removeprefix("cmcrd-beta_")
+        return value == "auto" or _is_float(value)
+    return False
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def resolve_arch(name: str) -> type:
+    """A registered model (``mlp``, ``dgcnn``) or a braindecode model class."""
+    from .. import available, get_model
+
+    if name in available("model"):
+        return get_model(name)
+    import braindecode.models
+
+    cls = getattr(braindecode.models, name, None)
+    if not isinstance(cls, type):
+        raise ValueError(
+            f"architecture {name!r} is neither a registered model "
+            f"({', '.join(available('model'))}) nor a braindecode model class"
+        )
+    return cls
+
+
+class BestValidation(Callback):
+    """Keeps the module's state at the epoch with the best validation accuracy."""
+
+    def initialize(self):
+        self.best_score_, self.best_state_ = -np.inf, None
+        return self
+
+    def on_epoch_end(self, net, **kwargs):
+        score = net.history[-1].get("valid_acc", -np.inf)
+        if score > self.best_score_:
+            self.best_score_ = score
+            self.best_state_ = copy.deepcopy(net.module_.state_dict())
+
+
+def _estimator_settings(config: BenchmarkConfig, valid_set, seed: int) -> dict:
+    import torch
+    from skorch.helper import predefined_split
+
+    from ..training import WarmupCosineLR
+
+    return dict(
+        optimizer=torch.optim.AdamW,
+        optimizer__weight_decay=config.weight_decay,
+        lr=config.lr,
+        batch_size=config.batch_size,
+        max_epochs=config.epochs,
+        train_split=predefined_split(valid_set),
+        callbacks=[
+            ("schedule", WarmupCosineLR(config.warmup_epochs)),
+            ("select", BestValidation()),
+        ],
+        iterator_train__generator=torch.Generator().manual_seed(seed),
+        verbose=0,
+    )
+
+
+def _fit_and_score(net, X_train, y_train, X_test, y_test) -> tuple[dict, dict, float]:
+    """Fit; test scores at the best validation epoch and at the last epoch."""
+    started = time.perf_counter()
+    net.fit(X_train, y_train)
+    seconds = time.perf_counter() - started
+    last = score_predictions(y_test, net.predict(X_test))
+    best = dict(net.callbacks_)["select"].best_state_
+    if best is not None:
+        net.module_.load_state_dict(best)
+    selected = score_predictions(y_test, net.predict(X_test))
+    return selected, last, seconds
+
+
+def _inputs(config: BenchmarkConfig, cell: Cell):
+    """Standardised EEG and eye features of one fold, and its rows."""
+    windows, fold = split(config, cell.protocol, cell.subject, cell.fold)
+    eeg_scaler = FeatureScaler().fit(windows.eeg[fold.train])
+    eye_scaler = FeatureScaler().fit(windows.eye[fold.train])
+    eeg, eye = eeg_scaler.transform(windows.eeg), eye_scaler.transform(windows.eye)
+    eye_for_teacher = eye
+    if cell.scenario == "negative_control":  # eye rows permuted across training
+        rows = np.concatenate([fold.train, fold.valid])
+        eye_for_teacher = eye.copy()
+        eye_for_teacher[rows] = eye[rows[permuted_rows(len(rows), cell.seed)]]
+    return eeg, eye, eye_for_teacher, windows.label, fold
+
+
+@lru_cache(maxsize=8)
+def _teacher(config: BenchmarkConfig, key: tuple):
+    """The eye teacher of one fold and seed (trained once per process)."""
+    import torch
+    from skorch.dataset import Dataset
+
+    from ..models.mlp import CMCRDMLP
+    from ..training import TeacherClassifier
+
+    cell = Cell(*key)
+    _, _, eye, y, fold = _inputs(config, cell)
+    torch.manual_seed(cell.seed)
+    valid = Dataset(eye[fold.valid], y[fold.valid])
+    net = TeacherClassifier(CMCRDMLP, **_estimator_settings(config, valid, cell.seed))
+    net.fit(eye[fold.train], y[fold.train])
+    best = dict(net.callbacks_)["select"].best_state_
+    if best is not None:
+        net.module_.load_state_dict(best)
+    accuracy = {
+        "teacher_train_accuracy": float(net.score(eye[fold.train], y[fold.train])),
+        "teacher_valid_accuracy": float(net.score(eye[fold.valid], y[fold.valid])),
+    }
+    return net, accuracy
+
+
+def _student_params(method: str) -> dict:
+    if method in DISTILLERS:
+        return {"distiller": method}
+    if method in ABLATIONS:
+        return {"distiller": "cmcrd", **ABLATIONS[method]}
+    return {"distiller": "cmcrd", "beta": float(method.removeprefix("cmcrd-beta_"))}
+
+
+def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
+    """Train and score one cell; two result rows (validation, last epoch)."""
+    import torch
+    from braindecode import EEGClassifier
+    from skorch.dataset import Dataset
+    from skorch.helper import SliceDict
+
+    from ..models.mlp import CMCRDMLP
+    from ..training import CMCRDClassifier
+
+    eeg, eye, eye_for_teacher, y, fold = _inputs(config, cell)
+    teacher_key = (
+        cell.dataset,
+        cell.scenario,
+        cell.protocol,
+        cell.subject,
+        cell.fold,
+        cell.seed,
+        TEACHER_ARCH,
+        "eye_teacher",
+    )
+    teacher, teacher_accuracy = _teacher(config, teacher_key)
+    tr, va, te = fold.train, fold.valid, fold.test
+    test_modality = "eeg"
+    torch.manual_seed(cell.seed)
+    if cell.method == "eye_teacher":
+        net = teacher
+        selected = last = score_predictions(y[te], net.predict(eye[te]))
+        seconds, test_modality = float("nan"), "eye"
+    elif cell.method == "fusion":
+        fused = np.concatenate([eeg.reshape(len(eeg), -1), eye], axis=1)
+        settings = _estimator_settings(config, Dataset(fused[va], y[va]), cell.seed)
+        net = EEGClassifier(CMCRDMLP, **settings)
+        selected, last, seconds = _fit_and_score(
+            net, fused[tr][:, :, None], y[tr], fused[te][:, :, None], y[te]
+        )
+        test_modality = "eeg+eye"
+    elif cell.method == "eeg_only":
+        model = resolve_arch(cell.arch)
+        settings = _estimator_settings(config, Dataset(eeg[va], y[va]), cell.seed)
+        net = EEGClassifier(model, **settings)
+        selected, last, seconds = _fit_and_score(net, eeg[tr], y[tr], eeg[te], y[te])
+    else:
+        model = resolve_arch(cell.arch)
+        paired = SliceDict(eeg=eeg, eye=eye_for_teacher)
+        valid = Dataset(paired[va], y[va])
+        betas = AUTO_BETAS if cell.method == "cmcrd-beta_auto" else (None,)
+        best = None
+        for beta in betas:
+            params = {"distiller": "cmcrd", "beta": beta}
+            if beta is None:
+                params = _student_params(cell.method)
+            torch.manual_seed(cell.seed)
+            net = CMCRDClassifier(
+                model,
+                teacher=teacher.module_,
+                **params,
+                **_estimator_settings(config, valid, cell.seed),
+            )
+            result = _fit_and_score(net, paired[tr], y[tr], eeg[te], y[te])
+            score = dict(net.callbacks_)["select"].best_score_
+            if best is None or score > best[0]:
+                best = (score, result)
+        selected, last, seconds = best[1]
+    return _rows(
+        config, cell, selected, last, seconds, len(tr), teacher_accuracy, test_modality
+    )
+
+
+def _versions() -> str:
+    import braindecode
+    import skorch
+    import torch
+
+    from .. import __version__
+
+    return json.dumps(
+        {
+            "cmcrd_plugin": __version__,
+            "braindecode": braindecode.__version__,
+            "skorch": skorch.__version__,
+            "torch": torch.__version__,
+        },
+        sort_keys=True,
+    )
+
+
+def _rows(config, cell, selected, last, seconds, n_train, teacher, test_modality):
+    base = {
+        **asdict(cell),
+        "synthetic": config.synthetic,
+        "train_seconds": seconds,
+        "n_train": n_train,
+        **teacher,
+        "test_modality": test_modality,
+        "status": "ok",
+        "error": "",
+        "versions": _versions(),
+        "config_hash": config_hash(config, cell),
+    }
+    return [
+        {**base, "selection": "validation", **selected},
+        {**base, "selection": "last_epoch", **last},
+    ]
+
+
+def failed_rows(config: BenchmarkConfig, cell: Cell, error: str) -> list[dict]:
+    """The rows of a cell that failed: its error, no scores."""
+    nan = float("nan")
+    metrics = {"accuracy": nan, "balanced_accuracy": nan, "macro_f1": nan}
+    rows = _rows(
+        config,
+        cell,
+        metrics,
+        metrics,
+        nan,
+        0,
+        {"teacher_train_accuracy": nan, "teacher_valid_accuracy": nan},
+        "",
+    )
+    for row in rows:
+        row.update(status="failed", error=error)
+    return rows
+
+
+def run_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
+    """:func:`train_cell`, with a failure recorded as rows instead of raised."""
+    import warnings
+
+    import torch
+
+    if config.jobs > 1:
+        torch.set_num_threads(1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return train_cell(config, cell)
+    except Exception as exc:  # noqa: BLE001 - recorded, the grid goes on
+        return failed_rows(config, cell, f"{type(exc).__name__}: {exc}")

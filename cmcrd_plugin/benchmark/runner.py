@@ -1,0 +1,168 @@
+"""Run the grid: resumable, parallel (joblib or dask), never half-written.
+
+Every finished cell's rows are added to ``results.csv`` at once, by writing
+the whole table to a temporary file in the same folder and renaming it over
+the old one (``os.replace``), so an interrupted run loses at most the cells
+in flight and the table is never half-written. A rerun skips the cells
+whose config hash is already in the table; a failing cell is recorded with
+its error (``status="failed"``) and the grid goes on; failed cells run
+again on the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from .cells import Cell, config_hash, grid
+from .config import BenchmarkConfig
+from .data import prepare
+from .methods import run_cell
+
+RESULTS = "results.csv"
+COLUMNS = (
+    "dataset",
+    "scenario",
+    "synthetic",
+    "protocol",
+    "subject",
+    "fold",
+    "seed",
+    "arch",
+    "method",
+    "selection",
+    "accuracy",
+    "balanced_accuracy",
+    "macro_f1",
+    "train_seconds",
+    "n_train",
+    "teacher_train_accuracy",
+    "teacher_valid_accuracy",
+    "test_modality",
+    "status",
+    "error",
+    "versions",
+    "config_hash",
+)
+
+
+def read_results(output: Path) -> pd.DataFrame:
+    """The results table of ``output`` (empty, with the columns, if absent)."""
+    path = Path(output) / RESULTS
+    if not path.exists():
+        return pd.DataFrame(columns=list(COLUMNS))
+    return pd.read_csv(path, keep_default_na=True, dtype={"error": str}).fillna(
+        {"error": ""}
+    )
+
+
+def write_results(output: Path, table: pd.DataFrame) -> Path:
+    """Write the table atomically: a temporary file renamed over the old one."""
+    path = Path(output) / RESULTS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{RESULTS}.", suffix=".tmp", dir=path.parent
+    )
+    try:
+        with os.fdopen(handle, "w", newline="") as stream:
+            table.loc[:, list(COLUMNS)].to_csv(stream, index=False)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def pending_cells(config: BenchmarkConfig, table: pd.DataFrame) -> list[Cell]:
+    """The cells without a successful row in ``table``."""
+    done = set(table.loc[table["status"] == "ok", "config_hash"])
+    return [cell for cell in grid(config) if config_hash(config, cell) not in done]
+
+
+def _local(config: BenchmarkConfig, cells: list[Cell]) -> Iterator[list[dict]]:
+    if config.jobs == 1:
+        yield from (run_cell(config, cell) for cell in cells)
+        return
+    from joblib import Parallel, delayed
+
+    parallel = Parallel(n_jobs=config.jobs, return_as="generator_unordered")
+    yield from parallel(delayed(run_cell)(config, cell) for cell in cells)
+
+
+def _dask(config: BenchmarkConfig, cells: list[Cell]) -> Iterator[list[dict]]:
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError as exc:
+        raise ImportError(
+            "--engine dask needs dask.distributed: pip install 'cmcrd-plugin[dask]'"
+        ) from exc
+    if config.scheduler:
+        client, cluster = Client(config.scheduler), None
+    else:  # on this machine only: loopback, one single-threaded worker per job
+        cluster = LocalCluster(
+            n_workers=config.jobs,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+    try:
+        futures = client.map(run_cell, [config] * len(cells), cells, pure=False)
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def execute(config: BenchmarkConfig, cells: list[Cell]) -> Iterable[list[dict]]:
+    """The rows of every cell, as each finishes, from the configured engine."""
+    engine = _dask if config.engine == "dask" else _local
+    return engine(config, cells)
+
+
+def machine() -> str:
+    """A one-line description of this machine, for the report."""
+    import torch
+
+    return (
+        f"{platform.platform()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPU cores, torch {torch.__version__} "
+        f"({torch.get_num_threads()} threads)"
+    )
+
+
+def run_benchmark(config: BenchmarkConfig, progress: bool = True) -> pd.DataFrame:
+    """Run the pending cells of ``config`` and return the whole results table.
+
+    Writes ``results.csv`` in ``config.output`` after every finished cell.
+    """
+    from tqdm.auto import tqdm
+
+    started = time.perf_counter()
+    output = Path(config.output)
+    output.mkdir(parents=True, exist_ok=True)
+    prepare(config, progress=progress)
+    table = read_results(output)
+    cells = pending_cells(config, table)
+    # a failed cell that runs again replaces its old rows
+    hashes = {config_hash(config, cell) for cell in cells}
+    table = table[~table["config_hash"].isin(hashes)]
+    bar = tqdm(total=len(cells), desc="benchmark cells", disable=not progress)
+    try:
+        for rows in execute(config, cells):
+            new = pd.DataFrame(rows).reindex(columns=list(COLUMNS))
+            table = new if table.empty else pd.concat([table, new], ignore_index=True)
+            write_results(output, table)
+            bar.update()
+    finally:
+        bar.close()
+    table.attrs["wall_seconds"] = time.perf_counter() - started
+    return table

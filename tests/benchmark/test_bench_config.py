@@ -1,0 +1,51 @@
+"""Profiles, command-line overrides and their errors."""
+
+import pytest
+
+from cmcrd_plugin.benchmark.config import PROFILES, load_config
+from cmcrd_plugin.cli import main
+
+
+def test_shipped_profiles_load_and_options_override():
+    quick = load_config("quick")
+    assert quick.dataset == "seed_v" and quick.synthetic
+    full = load_config("full")
+    assert len(full.seeds) >= 3 and "cmcrd-beta_auto" in full.methods
+    assert {"within_subject", "loso"} <= set(full.protocols)
+    assert {p.stem for p in PROFILES.glob("*.toml")} >= {"quick", "full"}
+    mine = load_config("quick", epochs=3, subjects=[4], seeds=None)
+    assert (mine.epochs, mine.subjects, mine.seeds) == (3, (4,), quick.seeds)
+
+
+def test_a_profile_of_ones_own(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('dataset = "seed_iv"\nmethods = ["eeg_only", "kd"]\nepochs = 7\n')
+    config = load_config(path)
+    assert (config.dataset, config.methods, config.epochs) == (
+        "seed_iv",
+        ("eeg_only", "kd"),
+        7,
+    )
+    path.write_text("epoch = 7\n")
+    with pytest.raises(
+        ValueError, match=r"mine.toml: unknown setting\(s\) \['epoch'\]"
+    ):
+        load_config(path)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--profile", "nope"], "profile 'nope'"),
+        (["--epochs", "0"], "must be at least 1"),
+        (["--jobs", "-2"], "must be at least 1"),
+        (["--methods", "eeg_only", "magic"], "unknown ['magic']"),
+    ],
+)
+def test_bad_options_are_one_line_errors(argv, message, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["bench", "--output", str(tmp_path), *argv])
+    # argparse writes its errors to stderr; ours are the exit message
+    said = capsys.readouterr().err + str(exit_.value.code)
+    assert message in said and "Traceback" not in said
+    assert not (tmp_path / "results.csv").exists()

@@ -1,0 +1,106 @@
+"""The grid runner on a tiny grid: schema, resume, failures, interruption, dask."""
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cmcrd_plugin.benchmark import runner
+from cmcrd_plugin.benchmark.config import load_config
+from cmcrd_plugin.benchmark.runner import COLUMNS, read_results, run_benchmark
+
+TINY = dict(
+    subjects=(1,),
+    scenarios=("default",),
+    methods=("eeg_only", "cmcrd", "eye_teacher"),
+    epochs=1,
+    window_fraction=0.25,
+    jobs=1,
+)
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    return load_config("quick", output=tmp_path / "run", **TINY)
+
+
+def test_results_csv_has_the_schema_and_two_selections_per_cell(tiny):
+    table = run_benchmark(tiny, progress=False)
+    saved = read_results(tiny.output)
+    assert list(saved.columns) == list(COLUMNS)
+    assert len(saved) == len(table) == 2 * 3 * 3  # 3 folds x 3 methods x 2
+    assert set(saved["selection"]) == {"validation", "last_epoch"}
+    assert (saved["status"] == "ok").all() and saved["synthetic"].all()
+    assert saved.groupby("config_hash").size().eq(2).all()
+    assert saved["accuracy"].between(0, 1).all()
+    teacher = saved[saved["method"] == "eye_teacher"]
+    assert (teacher["test_modality"] == "eye").all()
+    assert saved["teacher_valid_accuracy"].between(0, 1).all()
+    assert "torch" in saved["versions"].iloc[0]
+
+
+def test_a_rerun_skips_finished_cells(tiny, monkeypatch):
+    first = run_benchmark(tiny, progress=False)
+
+    def refuse(config, cell):
+        raise AssertionError(f"{cell} ran again")
+
+    monkeypatch.setattr(runner, "run_cell", refuse)
+    again = run_benchmark(tiny, progress=False)
+    pd.testing.assert_frame_equal(
+        read_results(tiny.output), first.reset_index(drop=True), check_dtype=False
+    )
+    assert len(again) == len(first)
+    # a change of a training setting runs the cells again
+    changed = dataclasses.replace(tiny, epochs=2)
+    assert len(runner.pending_cells(changed, read_results(tiny.output))) == 9
+
+
+def test_a_failing_cell_is_recorded_and_the_grid_goes_on(tmp_path):
+    config = load_config(
+        "quick",
+        output=tmp_path,
+        **{**TINY, "methods": ("eeg_only",)},
+        archs=("mlp", "NoSuchModel"),
+    )
+    table = run_benchmark(config, progress=False)
+    failed = table[table["status"] == "failed"]
+    assert len(failed) == 2 * 3 and (failed["arch"] == "NoSuchModel").all()
+    assert failed["error"].str.contains("NoSuchModel").all()
+    assert failed["accuracy"].isna().all()
+    assert (table.loc[table["arch"] == "mlp", "status"] == "ok").all()
+
+
+def test_an_interrupted_run_keeps_every_finished_cell(tiny, monkeypatch):
+    calls = []
+    real = runner.run_cell
+
+    def interrupted(config, cell):
+        calls.append(cell)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real(config, cell)
+
+    monkeypatch.setattr(runner, "run_cell", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_benchmark(tiny, progress=False)
+    saved = read_results(tiny.output)
+    assert len(saved) == 2 * 3 and (saved["status"] == "ok").all()
+    assert not list(tiny.output.glob(".results.csv.*"))  # no temporary left
+    monkeypatch.setattr(runner, "run_cell", real)
+    assert len(run_benchmark(tiny, progress=False)) == 2 * 9
+
+
+def test_dask_local_cluster_gives_the_rows_of_the_local_run(tmp_path):
+    pytest.importorskip("distributed")
+    settings = {**TINY, "jobs": 2, "methods": ("eeg_only", "cmcrd")}
+    local = load_config("quick", output=tmp_path / "local", **settings)
+    dask = dataclasses.replace(local, engine="dask", output=tmp_path / "dask")
+    key = ["fold", "method", "selection"]
+    a = run_benchmark(local, progress=False).sort_values(key).reset_index(drop=True)
+    b = run_benchmark(dask, progress=False).sort_values(key).reset_index(drop=True)
+    assert len(a) == len(b) == 2 * 3 * 2
+    assert list(a["config_hash"]) == list(b["config_hash"])
+    for column in ("accuracy", "balanced_accuracy", "macro_f1", "n_train"):
+        np.testing.assert_allclose(a[column], b[column])
