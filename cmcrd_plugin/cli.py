@@ -126,7 +126,7 @@ def _report(config, table):
         table,
         machine=machine(),
         wall_seconds=table.attrs.get("wall_seconds", float("nan")),
-        skipped=[],
+        skipped=table.attrs.get("skipped", []),
         output_dir=config.output,
     )
 

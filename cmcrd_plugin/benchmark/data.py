@@ -25,6 +25,15 @@ ALL_SUBJECTS = {
 }
 
 
+N_CLASSES = {
+    "seed": len(seed.CLASS_NAMES),
+    "seed_iv": seed_iv.N_CLASSES,
+    "seed_v": seed_v.N_CLASSES,
+}
+#: the EEG input of every dataset here: differential entropy, 62 channels x 5 bands
+EEG_SHAPE = (62, 5)
+
+
 def subjects(config: BenchmarkConfig) -> tuple[int, ...]:
     """The subjects of the run: the configured ones, or all of the dataset."""
     return tuple(config.subjects) or ALL_SUBJECTS[config.dataset]

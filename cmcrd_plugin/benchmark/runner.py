@@ -11,6 +11,7 @@ again on the next run.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import platform
 import tempfile
@@ -20,12 +21,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from .architectures import survey
 from .cells import Cell, config_hash, grid
 from .config import BenchmarkConfig
-from .data import prepare
+from .data import EEG_SHAPE, N_CLASSES, prepare
 from .methods import run_cell
 
 RESULTS = "results.csv"
+SKIPPED = "skipped_architectures.csv"
 COLUMNS = (
     "dataset",
     "scenario",
@@ -139,16 +142,37 @@ def machine() -> str:
     )
 
 
+def surveyed(config: BenchmarkConfig) -> tuple[BenchmarkConfig, pd.DataFrame]:
+    """``config`` with the architectures that build; the skipped ones with reasons.
+
+    The skipped architectures are written to ``skipped_architectures.csv``.
+    """
+    built, skipped = survey(config.archs, *EEG_SHAPE, N_CLASSES[config.dataset])
+    table = pd.DataFrame(skipped, columns=["arch", "reason"])
+    output = Path(config.output)
+    output.mkdir(parents=True, exist_ok=True)
+    table.to_csv(output / SKIPPED, index=False)
+    if not built:
+        raise ValueError(
+            f"none of the architectures {list(config.archs)} builds for inputs of "
+            f"shape {EEG_SHAPE}: see {output / SKIPPED}"
+        )
+    return dataclasses.replace(config, archs=tuple(built)), table
+
+
 def run_benchmark(config: BenchmarkConfig, progress: bool = True) -> pd.DataFrame:
     """Run the pending cells of ``config`` and return the whole results table.
 
     Writes ``results.csv`` in ``config.output`` after every finished cell.
+    The table's ``attrs`` carry ``wall_seconds`` and ``skipped`` (the
+    architectures that do not build, with their reasons).
     """
     from tqdm.auto import tqdm
 
     started = time.perf_counter()
     output = Path(config.output)
     output.mkdir(parents=True, exist_ok=True)
+    config, skipped = surveyed(config)
     prepare(config, progress=progress)
     table = read_results(output)
     cells = pending_cells(config, table)
@@ -165,4 +189,5 @@ def run_benchmark(config: BenchmarkConfig, progress: bool = True) -> pd.DataFram
     finally:
         bar.close()
     table.attrs["wall_seconds"] = time.perf_counter() - started
+    table.attrs["skipped"] = skipped
     return table

@@ -57,7 +57,7 @@ def test_a_rerun_skips_finished_cells(tiny, monkeypatch):
     assert len(runner.pending_cells(changed, read_results(tiny.output))) == 9
 
 
-def test_a_failing_cell_is_recorded_and_the_grid_goes_on(tmp_path):
+def test_an_architecture_that_does_not_build_is_skipped_with_its_reason(tmp_path):
     config = load_config(
         "quick",
         output=tmp_path,
@@ -65,11 +65,33 @@ def test_a_failing_cell_is_recorded_and_the_grid_goes_on(tmp_path):
         archs=("mlp", "NoSuchModel"),
     )
     table = run_benchmark(config, progress=False)
+    assert set(table["arch"]) == {"mlp"} and (table["status"] == "ok").all()
+    skipped = table.attrs["skipped"]
+    assert list(skipped["arch"]) == ["NoSuchModel"]
+    assert "neither a registered model" in skipped["reason"].iloc[0]
+    assert (tmp_path / "skipped_architectures.csv").exists()
+
+
+def test_a_failing_cell_is_recorded_and_the_grid_goes_on(tmp_path, monkeypatch):
+    from cmcrd_plugin.benchmark import methods
+
+    config = load_config("quick", output=tmp_path, **{**TINY, "methods": ("eeg_only",)})
+    train = methods.train_cell
+
+    def fails_on_fold2(config, cell):
+        if cell.fold == "fold2":
+            raise RuntimeError("boom in fold2")
+        return train(config, cell)
+
+    monkeypatch.setattr(methods, "train_cell", fails_on_fold2)
+    table = run_benchmark(config, progress=False)
     failed = table[table["status"] == "failed"]
-    assert len(failed) == 2 * 3 and (failed["arch"] == "NoSuchModel").all()
-    assert failed["error"].str.contains("NoSuchModel").all()
+    assert len(failed) == 2 and (failed["fold"] == "fold2").all()
+    assert (failed["error"] == "RuntimeError: boom in fold2").all()
     assert failed["accuracy"].isna().all()
-    assert (table.loc[table["arch"] == "mlp", "status"] == "ok").all()
+    assert len(table[table["status"] == "ok"]) == 2 * 2
+    monkeypatch.setattr(methods, "train_cell", train)  # failed cells run again
+    assert (run_benchmark(config, progress=False)["status"] == "ok").all()
 
 
 def test_an_interrupted_run_keeps_every_finished_cell(tiny, monkeypatch):
