@@ -3,6 +3,7 @@
 from .errors import DatasetFormatError, UnsafePickleError
 from .normalization import FeatureScaler
 from .paired import PairedWindows
+from .paired_npz import load_paired_npz, write_paired_npz
 from .protocols import (
     Split,
     leave_one_subject_out,
@@ -24,6 +25,7 @@ __all__ = [
     "Split",
     "UnsafePickleError",
     "leave_one_subject_out",
+    "load_paired_npz",
     "load_seed",
     "load_seed_iv",
     "load_seed_v",
@@ -36,4 +38,5 @@ __all__ = [
     "split_by_test_mask",
     "seed_v_subjects",
     "validation_trials",
+    "write_paired_npz",
 ]

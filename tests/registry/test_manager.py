@@ -14,7 +14,7 @@ from cmcrd_plugin.registry import (
 )
 
 BUILTIN = {
-    "loader": {"seed", "seed_iv", "seed_v"},
+    "loader": {"paired_npz", "seed", "seed_iv", "seed_v"},
     "dataset": {"seed", "seed_iv", "seed_iv_raw", "seed_v"},
     "loss": {"cmcrd", "crd", "kd", "fitnet", "nst", "sp", "rkd", "pkt", "none", "mcc"},
     "model": {"mlp", "dgcnn"},
@@ -113,7 +113,12 @@ def test_public_lookup_api():
 
     assert cmcrd_plugin.get_loader("seed_v") is load_seed_v
     assert "mlp" in cmcrd_plugin.available("model")
-    assert cmcrd_plugin.available("loader") == ["seed", "seed_iv", "seed_v"]
+    assert cmcrd_plugin.available("loader") == [
+        "paired_npz",
+        "seed",
+        "seed_iv",
+        "seed_v",
+    ]
 
 
 def test_get_dataset_returns_the_torcheeg_class():

@@ -56,7 +56,7 @@ registry = cmcrd_plugin.get_registry()
 assert registry.failures == [], registry.failures
 for name in ("cmcrd", "crd", "kd", "mcc", "none"):
     assert registry.component("loss", name).builtin, name
-assert cmcrd_plugin.available("loader") == ["seed", "seed_iv", "seed_v"]
+assert cmcrd_plugin.available("loader") == ["paired_npz", "seed", "seed_iv", "seed_v"]
 third_party = registry.component("loss", "half_l1")
 assert third_party.distribution == "fake-cmcrd-losses", third_party
 
