@@ -1,0 +1,1 @@
+"""Benchmark harness: CMCRD students against the toolkits' native models."""
