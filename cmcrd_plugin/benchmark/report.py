@@ -64,6 +64,8 @@ CELL_COLUMNS = (
     "arch",
     "method",
 )
+# Read here beyond what statistics.subject_scores checks.
+_REPORT_COLUMNS = ("synthetic", "fold", "seed", "error", "versions")
 # A table's group: a comparison group without the selection (COMPARISON_KEYS
 # order, so that a table key plus a selection is a comparison key).
 _TABLE_KEYS = tuple(key for key in COMPARISON_KEYS if key != "selection")
@@ -117,8 +119,9 @@ def build_report(
     """
     if results.empty:
         raise ValueError("results hold no rows: nothing to report")
-    if "synthetic" not in results.columns:
-        raise ValueError("results lack the results.csv column 'synthetic'")
+    missing = [c for c in _REPORT_COLUMNS if c not in results.columns]
+    if missing:
+        raise ValueError(f"results lack the results.csv column(s) {missing}")
     if not pd.api.types.is_bool_dtype(results["synthetic"]):
         raise ValueError(
             f"results column 'synthetic' must be boolean (True/False), "

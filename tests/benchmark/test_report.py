@@ -256,6 +256,7 @@ def test_run_section_skipped_architectures_and_versions(synthetic_report, real_r
         (lambda r: r.assign(versions="{not json"), "'versions'"),
         (lambda r: r.iloc[:0], "no rows"),
         (lambda r: r.drop(columns=["selection"]), "selection"),
+        (lambda r: r.drop(columns=["error", "versions"]), r"\['error', 'versions'\]"),
     ],
 )
 def test_build_report_rejects_bad_results(tmp_path, change, match):
