@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .benchmark.config import DATASETS, SCENARIOS
 from .registry import KIND_HOOKS
 
 
@@ -204,14 +205,23 @@ def build_parser() -> argparse.ArgumentParser:
         "from --profile (quick, full, or a .toml file) and the options override it.",
     )
     p.add_argument("--profile", default="quick", help="quick, full, or a .toml path")
-    p.add_argument("--dataset", choices=["seed", "seed_iv", "seed_v"])
+    p.add_argument(
+        "--dataset",
+        choices=DATASETS,
+        help="paired_npz: one's own recordings in the generic paired format",
+    )
     p.add_argument(
         "--data-root", type=Path, help="a licensed copy (default: synthetic data)"
     )
     p.add_argument(
         "--protocol", nargs="+", choices=["within_subject", "loso"], help="protocols"
     )
-    p.add_argument("--scenarios", nargs="+", choices=["default", "negative_control"])
+    p.add_argument(
+        "--scenarios",
+        nargs="+",
+        choices=SCENARIOS,
+        help="the data as they are, and the controls (see docs/benchmarks.md)",
+    )
     p.add_argument(
         "--archs",
         nargs="+",

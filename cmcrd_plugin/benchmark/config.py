@@ -20,9 +20,9 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 PROFILES = Path(__file__).with_name("profiles")
-DATASETS = ("seed", "seed_iv", "seed_v")
+DATASETS = ("seed", "seed_iv", "seed_v", "paired_npz")
 PROTOCOLS = ("within_subject", "loso")
-SCENARIOS = ("default", "negative_control")
+SCENARIOS = ("default", "negative_control", "positive_control", "wide_positive_control")
 ENGINES = ("local", "dask")
 
 
@@ -32,17 +32,26 @@ class BenchmarkConfig:
 
     Attributes
     ----------
-    dataset : {"seed", "seed_iv", "seed_v"}
-        The dataset format.
+    dataset : {"seed", "seed_iv", "seed_v", "paired_npz"}
+        The dataset format; ``paired_npz`` is the generic paired format of
+        one's own recordings (``docs/data-formats.md``) and needs
+        ``data_root``.
     data_root : Path or None
         A licensed copy in the real layout; ``None`` writes synthetic files in
         that layout (every report then says SYNTHETIC DATA).
     protocols : tuple of {"within_subject", "loso"}
         The dataset's own within-subject protocol (``docs/method.md``) and
         leave-one-subject-out.
-    scenarios : tuple of {"default", "negative_control"}
+    scenarios : tuple of str
+        ``default``: the dataset as it is. Controls, reported as such:
         ``negative_control`` trains the teacher on eye features permuted
-        across training windows (a teacher without information).
+        across training windows (a teacher without information);
+        ``positive_control`` (synthetic SEED-V files in which only 12 of the
+        62 channels carry the emotional state, the eye features all of it)
+        and ``wide_positive_control`` (the demo's 310 DE values plus 1,240
+        class-free features, generic paired format) are scenarios where
+        privileged information exists, so a working benchmark should find a
+        gain there (:mod:`cmcrd_plugin.synthetic.controls`).
     archs : tuple of str
         Student architectures: a registered model name (``mlp``,
         ``dgcnn``) or a braindecode model class name.
@@ -99,6 +108,10 @@ class BenchmarkConfig:
         check("protocols", self.protocols, PROTOCOLS)
         check("scenarios", self.scenarios, SCENARIOS)
         check("engine", [self.engine], ENGINES)
+        if self.dataset == "paired_npz" and self.data_root is None:
+            raise ValueError(
+                "dataset 'paired_npz' (one's own recordings) needs data_root"
+            )
         for name in ("epochs", "batch_size", "jobs"):
             if getattr(self, name) < 1:
                 raise ValueError(

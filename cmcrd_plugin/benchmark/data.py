@@ -14,6 +14,7 @@ from ..data.protocols import (
     seed_iv_split,
     seed_split,
     seed_v_folds,
+    split_by_test_mask,
 )
 from ..formats import seed, seed_iv, seed_v
 from .config import BenchmarkConfig
@@ -36,51 +37,126 @@ EEG_SHAPE = (62, 5)
 
 def subjects(config: BenchmarkConfig) -> tuple[int, ...]:
     """The subjects of the run: the configured ones, or all of the dataset."""
-    return tuple(config.subjects) or ALL_SUBJECTS[config.dataset]
+    if config.subjects:
+        return tuple(config.subjects)
+    if config.dataset == "paired_npz":  # one's own data: every subject in them
+        windows = _load("paired_npz", str(data_root(config)), ())
+        return tuple(int(s) for s in np.unique(windows.subject))
+    return ALL_SUBJECTS[config.dataset]
 
 
-def data_root(config: BenchmarkConfig) -> Path:
-    """Where the data are read: ``data_root``, or the synthetic copy's folder."""
-    if config.data_root is not None:
+def input_shape(config: BenchmarkConfig) -> tuple[int, int, int]:
+    """``(n_chans, n_times, n_classes)`` of the dataset's EEG windows."""
+    if config.dataset != "paired_npz":
+        return (*EEG_SHAPE, N_CLASSES[config.dataset])
+    from ..training.shapes import with_time_axis
+
+    windows = load_windows(config)
+    window = with_time_axis(windows.eeg[0], batched=False)
+    if window.ndim != 2:
+        raise ValueError(
+            f"{data_root(config)}: EEG windows of shape {windows.eeg.shape[1:]}; "
+            "the benchmark's students read (n_chans, n_times) or feature vectors"
+        )
+    return (*window.shape, int(windows.label.max()) + 1)
+
+
+#: scenarios with data of their own (synthetic controls); the others use the
+#: dataset's data (the negative control changes the teacher, not the data)
+CONTROL_DATA = {
+    "positive_control": "seed_v",  # SEED-V files: 12 of 62 channels informative
+    "wide_positive_control": "paired_npz",  # 310 DE values + 1,240 class-free
+}
+
+
+def data_format(config: BenchmarkConfig, scenario: str) -> str:
+    """The on-disk format a scenario's data are read from."""
+    return CONTROL_DATA.get(scenario, config.dataset)
+
+
+def data_root(config: BenchmarkConfig, scenario: str = "default") -> Path:
+    """Where a scenario's data are read: ``data_root``, or a synthetic folder."""
+    if scenario not in CONTROL_DATA and config.data_root is not None:
         return Path(config.data_root)
-    name = f"synthetic-{config.dataset}-frac{config.window_fraction:g}"
-    return Path(config.output) / "data" / name
+    name = scenario if scenario in CONTROL_DATA else "default"
+    frac = f"frac{config.window_fraction:g}"
+    folder = Path(config.output) / "data" / f"synthetic-{config.dataset}-{name}-{frac}"
+    if data_format(config, scenario) == "paired_npz" and scenario in CONTROL_DATA:
+        return folder / "windows.npz"
+    return folder
 
 
-def prepare(config: BenchmarkConfig, progress: bool = True) -> Path:
-    """Write the synthetic files the run needs (once; existing ones are kept)."""
-    root = data_root(config)
-    if config.data_root is not None:
-        return root
+def is_synthetic(config: BenchmarkConfig, scenario: str) -> bool:
+    """Whether a scenario's data are written by the package."""
+    return scenario in CONTROL_DATA or config.data_root is None
+
+
+def prepare(config: BenchmarkConfig, progress: bool = True) -> None:
+    """Write the synthetic files of the run's scenarios (existing ones are kept)."""
     from ..synthetic import write_seed, write_seed_iv, write_seed_v
-
-    writer = {"seed": write_seed, "seed_iv": write_seed_iv, "seed_v": write_seed_v}
-    writer[config.dataset](
-        root,
-        subjects=subjects(config),
-        window_fraction=config.window_fraction,
-        progress=progress,
+    from ..synthetic.controls import (
+        write_positive_control_seed_v,
+        write_wide_positive_control,
     )
-    return root
+
+    writers = {
+        "seed": write_seed,
+        "seed_iv": write_seed_iv,
+        "seed_v": write_seed_v,
+        "positive_control": write_positive_control_seed_v,
+        "wide_positive_control": write_wide_positive_control,
+    }
+    for scenario in config.scenarios:
+        if not is_synthetic(config, scenario):
+            continue
+        if scenario in CONTROL_DATA and config.dataset != "seed_v":
+            raise ValueError(
+                f"scenario {scenario!r} is a synthetic SEED-V control; run it with "
+                "--dataset seed_v"
+            )
+        writer = writers[scenario if scenario in CONTROL_DATA else config.dataset]
+        writer(
+            data_root(config, scenario),
+            subjects=subjects(config),
+            window_fraction=config.window_fraction,
+            progress=progress,
+        )
 
 
 @lru_cache(maxsize=4)
-def _load(dataset: str, root: str, wanted: tuple[int, ...]) -> PairedWindows:
-    from ..data import load_seed, load_seed_iv, load_seed_v
+def _load(fmt: str, root: str, wanted: tuple[int, ...]) -> PairedWindows:
+    from .. import get_loader
 
-    loader = {"seed": load_seed, "seed_iv": load_seed_iv, "seed_v": load_seed_v}
-    return loader[dataset](root, subjects=wanted)
+    return get_loader(fmt)(root, subjects=wanted or None)
 
 
-def load_windows(config: BenchmarkConfig) -> PairedWindows:
-    """The run's windows (read once per process)."""
-    return _load(config.dataset, str(data_root(config)), subjects(config))
+def load_windows(config: BenchmarkConfig, scenario: str = "default") -> PairedWindows:
+    """A scenario's windows (read once per process)."""
+    fmt = data_format(config, scenario)
+    return _load(fmt, str(data_root(config, scenario)), subjects(config))
+
+
+def trial_folds(windows: PairedWindows, n_folds: int = 3) -> list[Split]:
+    """Folds by trial for any paired data: within every session, the trials in
+    order are cut into ``n_folds`` consecutive groups; fold k tests group k of
+    every session (SEED-V's 0-4, 5-9, 10-14 for 15 trials). Validation trials
+    are cut from the training trials."""
+    groups = np.zeros(len(windows), dtype=np.int64)
+    for session in np.unique(windows.session):
+        rows = windows.session == session
+        trials = np.unique(windows.trial[rows])
+        for k, chunk in enumerate(np.array_split(trials, n_folds)):
+            groups[rows & np.isin(windows.trial, chunk)] = k
+    return [
+        split_by_test_mask(windows, groups == k, f"fold{k + 1}") for k in range(n_folds)
+    ]
 
 
 WITHIN_SUBJECT = {
     "seed": lambda w: [seed_split(w)],
     "seed_iv": lambda w: [seed_iv_split(w)],
     "seed_v": seed_v_folds,
+    "paired_npz": trial_folds,
 }
 
 
@@ -92,19 +168,20 @@ def fold_names(config: BenchmarkConfig, protocol: str, subject: int) -> list[str
     """
     if protocol == "loso":
         return [f"subject{subject}"]
-    return ["fold1", "fold2", "fold3"] if config.dataset == "seed_v" else ["fold1"]
+    three = ("seed_v", "paired_npz")
+    return ["fold1", "fold2", "fold3"] if config.dataset in three else ["fold1"]
 
 
 def split(
-    config: BenchmarkConfig, protocol: str, subject: int, fold: str
+    config: BenchmarkConfig, scenario: str, protocol: str, subject: int, fold: str
 ) -> tuple[PairedWindows, Split]:
     """The windows a fold is cut from, and the fold's train/valid/test rows."""
-    windows = load_windows(config)
+    windows = load_windows(config, scenario)
     if protocol == "loso":
         folds = {s.name: s for s in leave_one_subject_out(windows)}
         return windows, folds[fold]
     own = windows.subset(windows.subject == subject)
-    folds = WITHIN_SUBJECT[config.dataset](own)
+    folds = WITHIN_SUBJECT[data_format(config, scenario)](own)
     index = fold_names(config, protocol, subject).index(fold)
     return own, folds[index]
 

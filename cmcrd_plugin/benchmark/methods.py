@@ -43,9 +43,10 @@ from skorch.callbacks import Callback
 
 from ..data.normalization import FeatureScaler
 from ..experiments.metrics import score_predictions
+from ..training.shapes import with_time_axis
 from .cells import Cell, config_hash
 from .config import BenchmarkConfig
-from .data import permuted_rows, split
+from .data import is_synthetic, permuted_rows, split
 
 AUTO_BETAS = (0.0, 0.005, 0.02, 0.1)
 DISTILLERS = ("cmcrd", "crd", "kd", "fitnet", "nst", "sp", "rkd", "pkt")
@@ -144,7 +145,7 @@ def _fit_and_score(net, X_train, y_train, X_test, y_test) -> tuple[dict, dict, f
 
 def _inputs(config: BenchmarkConfig, cell: Cell):
     """Standardised EEG and eye features of one fold, and its rows."""
-    windows, fold = split(config, cell.protocol, cell.subject, cell.fold)
+    windows, fold = split(config, cell.scenario, cell.protocol, cell.subject, cell.fold)
     eeg_scaler = FeatureScaler().fit(windows.eeg[fold.train])
     eye_scaler = FeatureScaler().fit(windows.eye[fold.train])
     eeg, eye = eeg_scaler.transform(windows.eeg), eye_scaler.transform(windows.eye)
@@ -220,7 +221,8 @@ def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
         seconds, test_modality = float("nan"), "eye"
     elif cell.method == "fusion":
         fused = np.concatenate([eeg.reshape(len(eeg), -1), eye], axis=1)
-        settings = _estimator_settings(config, Dataset(fused[va], y[va]), cell.seed)
+        valid = Dataset(fused[va][:, :, None], y[va])
+        settings = _estimator_settings(config, valid, cell.seed)
         net = EEGClassifier(CMCRDMLP, **settings)
         selected, last, seconds = _fit_and_score(
             net, fused[tr][:, :, None], y[tr], fused[te][:, :, None], y[te]
@@ -228,8 +230,10 @@ def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
         test_modality = "eeg+eye"
     elif cell.method == "eeg_only":
         model = resolve_arch(cell.arch)
-        settings = _estimator_settings(config, Dataset(eeg[va], y[va]), cell.seed)
+        valid = Dataset(with_time_axis(eeg[va]), y[va])
+        settings = _estimator_settings(config, valid, cell.seed)
         net = EEGClassifier(model, **settings)
+        eeg = with_time_axis(eeg)  # braindecode reads (n, n_chans, n_times)
         selected, last, seconds = _fit_and_score(net, eeg[tr], y[tr], eeg[te], y[te])
     else:
         model = resolve_arch(cell.arch)
@@ -279,7 +283,7 @@ def _versions() -> str:
 def _rows(config, cell, selected, last, seconds, n_train, teacher, test_modality):
     base = {
         **asdict(cell),
-        "synthetic": config.synthetic,
+        "synthetic": is_synthetic(config, cell.scenario),
         "train_seconds": seconds,
         "n_train": n_train,
         **teacher,

@@ -45,9 +45,11 @@ CONTROL_SCENARIOS = {
         "310 EEG features (generic paired format): a gain should be detected."
     ),
     "negative_control": (
-        "Eye features that tell little or nothing about the label: the case a "
-        "user with a weak eye tracker meets. The teacher should be near chance "
-        "and a student has nothing to gain from it: it should not lose to EEG-only."
+        "The teacher is trained (and the student distils) on eye features "
+        "permuted across the training windows, so they tell nothing about the "
+        "label: the case a user with a weak eye tracker meets. The teacher is "
+        "near chance on validation; a student has nothing to gain from it and "
+        "should not lose to EEG-only."
     ),
 }
 CONTROL_METHODS = ("cmcrd", "kd", "cmcrd-beta_auto")

@@ -24,7 +24,7 @@ import pandas as pd
 from .architectures import survey
 from .cells import Cell, config_hash, grid
 from .config import BenchmarkConfig
-from .data import EEG_SHAPE, N_CLASSES, prepare
+from .data import input_shape, prepare
 from .methods import run_cell
 
 RESULTS = "results.csv"
@@ -147,7 +147,8 @@ def surveyed(config: BenchmarkConfig) -> tuple[BenchmarkConfig, pd.DataFrame]:
 
     The skipped architectures are written to ``skipped_architectures.csv``.
     """
-    built, skipped = survey(config.archs, *EEG_SHAPE, N_CLASSES[config.dataset])
+    shape = input_shape(config)
+    built, skipped = survey(config.archs, *shape)
     table = pd.DataFrame(skipped, columns=["arch", "reason"])
     output = Path(config.output)
     output.mkdir(parents=True, exist_ok=True)
@@ -155,7 +156,7 @@ def surveyed(config: BenchmarkConfig) -> tuple[BenchmarkConfig, pd.DataFrame]:
     if not built:
         raise ValueError(
             f"none of the architectures {list(config.archs)} builds for inputs of "
-            f"shape {EEG_SHAPE}: see {output / SKIPPED}"
+            f"shape {shape[:2]}: see {output / SKIPPED}"
         )
     return dataclasses.replace(config, archs=tuple(built)), table
 
@@ -165,15 +166,15 @@ def run_benchmark(config: BenchmarkConfig, progress: bool = True) -> pd.DataFram
 
     Writes ``results.csv`` in ``config.output`` after every finished cell.
     The table's ``attrs`` carry ``wall_seconds`` and ``skipped`` (the
-    architectures that do not build, with their reasons).
+    architectures that do not build, ``{"arch", "reason"}`` records).
     """
     from tqdm.auto import tqdm
 
     started = time.perf_counter()
     output = Path(config.output)
     output.mkdir(parents=True, exist_ok=True)
-    config, skipped = surveyed(config)
     prepare(config, progress=progress)
+    config, skipped = surveyed(config)
     table = read_results(output)
     cells = pending_cells(config, table)
     # a failed cell that runs again replaces its old rows
@@ -189,5 +190,5 @@ def run_benchmark(config: BenchmarkConfig, progress: bool = True) -> pd.DataFram
     finally:
         bar.close()
     table.attrs["wall_seconds"] = time.perf_counter() - started
-    table.attrs["skipped"] = skipped
+    table.attrs["skipped"] = skipped.to_dict("records")
     return table

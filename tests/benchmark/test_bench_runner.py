@@ -66,9 +66,9 @@ def test_an_architecture_that_does_not_build_is_skipped_with_its_reason(tmp_path
     )
     table = run_benchmark(config, progress=False)
     assert set(table["arch"]) == {"mlp"} and (table["status"] == "ok").all()
-    skipped = table.attrs["skipped"]
-    assert list(skipped["arch"]) == ["NoSuchModel"]
-    assert "neither a registered model" in skipped["reason"].iloc[0]
+    (skipped,) = table.attrs["skipped"]
+    assert skipped["arch"] == "NoSuchModel"
+    assert "neither a registered model" in skipped["reason"]
     assert (tmp_path / "skipped_architectures.csv").exists()
 
 
@@ -126,3 +126,51 @@ def test_dask_local_cluster_gives_the_rows_of_the_local_run(tmp_path):
     assert list(a["config_hash"]) == list(b["config_hash"])
     for column in ("accuracy", "balanced_accuracy", "macro_f1", "n_train"):
         np.testing.assert_allclose(a[column], b[column])
+
+
+def test_controls_run_beside_the_data_and_are_labelled(tmp_path):
+    config = load_config(
+        "quick",
+        output=tmp_path,
+        **{
+            **TINY,
+            "scenarios": (
+                "default",
+                "positive_control",
+                "wide_positive_control",
+                "negative_control",
+            ),
+            "methods": ("eeg_only", "eye_teacher"),
+        },
+    )
+    table = run_benchmark(config, progress=False)
+    assert (table["status"] == "ok").all() and table["synthetic"].all()
+    teacher = table.groupby("scenario")["teacher_valid_accuracy"].mean()
+    # a teacher of permuted eye features has nothing to teach
+    assert teacher["negative_control"] < teacher["default"] - 0.2
+    wide = read_results(tmp_path).query("scenario == 'wide_positive_control'")
+    assert len(wide) == 2 * 3 * 2
+
+
+def test_ones_own_recordings_in_the_generic_paired_format(tmp_path):
+    from cmcrd_plugin.data import load_seed_v, write_paired_npz
+    from cmcrd_plugin.synthetic import write_seed_v
+
+    root = write_seed_v(
+        tmp_path / "v", subjects=[1, 2], window_fraction=0.25, progress=False
+    )
+    write_paired_npz(tmp_path / "mine.npz", load_seed_v(root))
+    config = load_config(
+        "quick",
+        output=tmp_path / "run",
+        dataset="paired_npz",
+        data_root=tmp_path / "mine.npz",
+        **{**TINY, "subjects": (), "methods": ("eeg_only",)},
+    )
+    table = run_benchmark(config, progress=False)
+    assert set(table["subject"]) == {1, 2} and not table["synthetic"].any()
+    assert (table["status"] == "ok").all() and set(table["fold"]) == {
+        "fold1",
+        "fold2",
+        "fold3",
+    }
