@@ -37,6 +37,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from .experiments.demo import SCENARIOS as SCENARIOS_OF_DEMO
     from .experiments.demo import DemoConfig, main
 
     cfg = DemoConfig(
@@ -50,6 +51,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         output=args.output,
         progress=not args.no_progress,
         device=args.device,
+        scenarios=("default",) if args.no_control else SCENARIOS_OF_DEMO,
     )
     main(cfg)
     return 0
@@ -173,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, default=None, help="write tidy rows as CSV")
     p.add_argument("--cache-dir", type=Path, default=None)
     p.add_argument("--device", default="cpu")
+    p.add_argument(
+        "--no-control",
+        action="store_true",
+        help="leave out the positive-control scenario (default data only)",
+    )
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=_cmd_demo)
 

@@ -20,6 +20,30 @@ def test_tiny_demo_runs_the_protocol_and_says_data_are_synthetic(tmp_path, capsy
         assert name in report
     assert "+-" in report and "CMCRD student - EEG-only" in report
     assert list(tmp_path.glob("synthetic_seed_v-*/EEG_DE_features/1_123.npz"))
+    assert list(tmp_path.glob("positive_control_seed_v-*/EEG_DE_features/1_123.npz"))
+
+
+@pytest.mark.filterwarnings("ignore:n_negatives=1000 exceeds:UserWarning")
+def test_the_control_can_be_left_out(tmp_path, capsys):
+    from cmcrd_plugin.cli import main as cli
+
+    cli(
+        [
+            "demo",
+            "--subjects",
+            "1",
+            "--epochs",
+            "1",
+            "--window-fraction",
+            "0.15",
+            "--cache-dir",
+            str(tmp_path),
+            "--no-control",
+            "--no-progress",
+        ]
+    )
+    report = capsys.readouterr().out
+    assert "default generator" in report and "POSITIVE CONTROL" not in report
 
 
 @pytest.mark.filterwarnings("ignore:n_negatives=1000 exceeds:UserWarning")
@@ -51,6 +75,11 @@ def test_training_seeds_and_tidy_rows(tmp_path, capsys):
     report = capsys.readouterr().out
     assert "training seeds [1, 2]" in report
     rows = list(csv.DictReader(out.open()))
-    assert len(rows) == 3 * 2 * 3  # folds x seeds x pipelines
+    assert len(rows) == 2 * 3 * 2 * 3  # scenarios x folds x seeds x pipelines
     assert {r["seed"] for r in rows} == {"1", "2"}
-    assert {r["data"] for r in rows} == {"synthetic SEED-V"}
+    assert {r["scenario"] for r in rows} == {"default", "positive control"}
+    assert {r["data"] for r in rows} == {
+        "synthetic SEED-V",
+        "synthetic SEED-V (positive control)",
+    }
+    assert "POSITIVE CONTROL" in report and "  positive control: " in report
