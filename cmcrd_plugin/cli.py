@@ -52,6 +52,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         device=args.device,
         scenarios=("default",) if args.no_control else SCENARIOS_OF_DEMO,
+        jobs=args.jobs,
     )
     main(cfg)
     return 0
@@ -175,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, default=None, help="write tidy rows as CSV")
     p.add_argument("--cache-dir", type=Path, default=None)
     p.add_argument("--device", default="cpu")
+    p.add_argument(
+        "--jobs", type=_positive_int, default=2, help="pipelines trained at a time"
+    )
     p.add_argument(
         "--no-control",
         action="store_true",

@@ -65,6 +65,12 @@ class BenchmarkConfig:
         Training settings shared by every method.
     window_fraction : float
         Share of the real window counts for synthetic data.
+    data_seed : int
+        Seed of the synthetic data.
+    data_dir : Path or None
+        Where synthetic data are written (default: ``output/data``).
+    device : str
+        Where the models train (``"cpu"``, ``"cuda"``).
     jobs : int
         Cells run in parallel (torch then uses 1 thread per job).
     engine : {"local", "dask"}
@@ -92,6 +98,9 @@ class BenchmarkConfig:
     lr: float = 1e-3
     weight_decay: float = 1e-3
     window_fraction: float = 1.0
+    data_seed: int = 0
+    data_dir: Path | None = None
+    device: str = "cpu"
     jobs: int = 1
     engine: str = "local"
     scheduler: str | None = None
@@ -138,6 +147,8 @@ class BenchmarkConfig:
             "dataset": self.dataset,
             "data_root": str(self.data_root) if self.data_root else None,
             "window_fraction": self.window_fraction if self.synthetic else None,
+            "data_seed": self.data_seed if self.synthetic else None,
+            "device": self.device,
             "epochs": self.epochs,
             "warmup_epochs": self.warmup_epochs,
             "batch_size": self.batch_size,
@@ -180,7 +191,7 @@ def load_config(profile: str | Path = "quick", **overrides: Any) -> BenchmarkCon
     for name in ("protocols", "scenarios", "archs", "methods", "seeds", "subjects"):
         if name in settings:
             settings[name] = tuple(settings[name])
-    for name in ("data_root", "output"):
+    for name in ("data_root", "output", "data_dir"):
         if settings.get(name) is not None:
             settings[name] = Path(settings[name])
     return BenchmarkConfig(**settings)

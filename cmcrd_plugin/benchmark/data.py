@@ -79,8 +79,9 @@ def data_root(config: BenchmarkConfig, scenario: str = "default") -> Path:
     if scenario not in CONTROL_DATA and config.data_root is not None:
         return Path(config.data_root)
     name = scenario if scenario in CONTROL_DATA else "default"
-    frac = f"frac{config.window_fraction:g}"
-    folder = Path(config.output) / "data" / f"synthetic-{config.dataset}-{name}-{frac}"
+    tag = f"seed{config.data_seed}-frac{config.window_fraction:g}"
+    base = Path(config.data_dir) if config.data_dir else Path(config.output) / "data"
+    folder = base / f"synthetic-{config.dataset}-{name}-{tag}"
     if data_format(config, scenario) == "paired_npz" and scenario in CONTROL_DATA:
         return folder / "windows.npz"
     return folder
@@ -118,6 +119,7 @@ def prepare(config: BenchmarkConfig, progress: bool = True) -> None:
         writer(
             data_root(config, scenario),
             subjects=subjects(config),
+            seed=config.data_seed,
             window_fraction=config.window_fraction,
             progress=progress,
         )

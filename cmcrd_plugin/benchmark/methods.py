@@ -126,6 +126,7 @@ def _estimator_settings(config: BenchmarkConfig, valid_set, seed: int) -> dict:
             ("select", BestValidation()),
         ],
         iterator_train__generator=torch.Generator().manual_seed(seed),
+        device=config.device,
         verbose=0,
     )
 

@@ -15,7 +15,9 @@ side:
   so the eye teacher has privileged information to pass on.
 
 The two show where distillation can help and where it does not; both are
-synthetic, and the report says so.
+synthetic, and the report says so. The pipelines are cells of the benchmark
+grid (:mod:`cmcrd_plugin.benchmark`; the teacher is the paper's MLP), run
+``jobs`` at a time; the synthetic files are kept in the cache folder.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ class DemoConfig:
     initialisation and batch order (default: ``(seed,)``). Each subject's
     score is averaged over its folds and training seeds before the mean and
     std over subjects. ``output`` writes the tidy per-fold rows as CSV.
-    ``scenarios`` picks among ``"default"`` and ``"positive control"``.
+    ``scenarios`` picks among ``"default"`` and ``"positive control"``;
+    ``jobs`` pipelines train at a time.
     """
 
     subjects: tuple[int, ...] = (1, 2, 3)
@@ -65,151 +68,86 @@ class DemoConfig:
     progress: bool = True
     device: str = "cpu"
     scenarios: tuple[str, ...] = SCENARIOS
+    jobs: int = 2
 
 
-def _estimator_kwargs(cfg: DemoConfig, valid_set) -> dict:
-    import torch
-    from skorch.callbacks import EarlyStopping
-    from skorch.helper import predefined_split
+#: the demo's scenario names and the benchmark's
+BENCH_SCENARIOS = {"default": "default", "positive control": "positive_control"}
+#: the benchmark's method behind each of the demo's pipelines
+BENCH_METHODS = {
+    "eye teacher": "eye_teacher",
+    "EEG-only": "eeg_only",
+    "CMCRD student": "cmcrd",
+}
 
-    from ..training import WarmupCosineLR
 
-    return dict(
-        optimizer=torch.optim.AdamW,
-        optimizer__weight_decay=cfg.weight_decay,
-        lr=cfg.lr,
+def benchmark_config(cfg: DemoConfig, output: Path):
+    """The demo as a benchmark grid (:mod:`cmcrd_plugin.benchmark`)."""
+    from ..benchmark.config import BenchmarkConfig
+
+    unknown = [s for s in cfg.scenarios if s not in BENCH_SCENARIOS]
+    if unknown:
+        raise ValueError(f"scenarios {unknown} not among {', '.join(BENCH_SCENARIOS)}")
+    student = "cmcrd" if cfg.beta == 0.02 else f"cmcrd-beta_{cfg.beta:g}"
+    return BenchmarkConfig(
+        dataset="seed_v",
+        protocols=("within_subject",),
+        scenarios=tuple(BENCH_SCENARIOS[s] for s in cfg.scenarios),
+        archs=(cfg.backbone,),
+        methods=("eye_teacher", "eeg_only", student),
+        seeds=tuple(cfg.train_seeds or (cfg.seed,)),
+        subjects=tuple(cfg.subjects),
+        epochs=cfg.max_epochs,
+        warmup_epochs=cfg.warmup_epochs,
         batch_size=cfg.batch_size,
-        max_epochs=cfg.max_epochs,
-        train_split=predefined_split(valid_set),
-        callbacks=[
-            ("schedule", WarmupCosineLR(cfg.warmup_epochs)),
-            # model selection on the validation trials: keep the best epoch
-            (
-                "select",
-                EarlyStopping(
-                    monitor="valid_acc",
-                    lower_is_better=False,
-                    patience=cfg.max_epochs,
-                    load_best=True,
-                    sink=lambda *_: None,
-                ),
-            ),
-        ],
-        device=cfg.device,
-        verbose=0,
-    )
-
-
-@dataclass
-class _Job:
-    """One subject and fold: trains pipelines and appends their scores to rows."""
-
-    cfg: DemoConfig
-    model: type
-    subject: int
-    split: object
-    y: np.ndarray
-    rows: list[dict]
-    seed: int
-    scenario: str = "default"
-
-    def fit_and_score(self, name, estimator, X_fit, X_test, **params):
-        """Train on the training trials, select the epoch on validation, score test."""
-        import torch
-        from skorch.dataset import Dataset
-
-        from .metrics import score_predictions
-
-        split, y = self.split, self.y
-        torch.manual_seed(self.seed)
-        started = time.perf_counter()
-        valid = Dataset(X_fit[split.valid], y[split.valid])
-        kwargs = {**_estimator_kwargs(self.cfg, valid), **params}
-        net = estimator(self.model, **kwargs).fit(X_fit[split.train], y[split.train])
-        self.rows.append(
-            {
-                "scenario": self.scenario,
-                "subject": self.subject,
-                "fold": split.name,
-                "pipeline": name,
-                "seed": self.seed,
-                **score_predictions(y[split.test], net.predict(X_test[split.test])),
-                "time_s": time.perf_counter() - started,
-            }
-        )
-        return net
-
-
-def _write_scenario(cfg: DemoConfig, scenario: str) -> Path:
-    from ..synthetic import write_seed_v
-    from ..synthetic.controls import write_positive_control_seed_v
-
-    writers = {
-        "default": write_seed_v,
-        "positive control": write_positive_control_seed_v,
-    }
-    if scenario not in writers:
-        raise ValueError(f"scenario {scenario!r} is not one of {', '.join(writers)}")
-    name = "synthetic_seed_v" if scenario == "default" else "positive_control_seed_v"
-    cache = (cfg.cache_dir or default_cache_dir()) / (
-        f"{name}-seed{cfg.seed}-frac{cfg.window_fraction:g}"
-    )
-    return writers[scenario](
-        cache,
-        subjects=cfg.subjects,
-        seed=cfg.seed,
+        lr=cfg.lr,
+        weight_decay=cfg.weight_decay,
         window_fraction=cfg.window_fraction,
-        progress=cfg.progress,
+        data_seed=cfg.seed,
+        data_dir=cfg.cache_dir or default_cache_dir(),
+        device=cfg.device,
+        jobs=cfg.jobs,
+        output=output,
+        profile="demo",
     )
 
 
 def run_demo(cfg: DemoConfig) -> list[dict]:
     """Run the demo; returns tidy rows (scenario, subject, fold, pipeline,
-    metrics, time)."""
-    from braindecode import EEGClassifier
-    from skorch.helper import SliceDict
-    from tqdm.auto import tqdm
+    seed, metrics, time).
 
-    from .. import get_model
-    from ..data import FeatureScaler, load_seed_v, seed_v_folds
-    from ..training import CMCRDClassifier, TeacherClassifier
+    The pipelines are cells of the benchmark grid, run ``cfg.jobs`` at a time;
+    each is scored at the epoch with the best validation accuracy.
+    """
+    import tempfile
 
-    model = get_model(cfg.backbone)
-    rows: list[dict] = []
-    jobs = []
-    for scenario in cfg.scenarios:
-        windows = load_seed_v(_write_scenario(cfg, scenario), subjects=cfg.subjects)
-        jobs += [
-            (scenario, windows, s, split, train_seed)
-            for s in cfg.subjects
-            for split in seed_v_folds(windows.subset(windows.subject == s))
-            for train_seed in (cfg.train_seeds or (cfg.seed,))
-        ]
-    bar = tqdm(
-        jobs, desc="demo (scenario x subject x fold x seed)", disable=not cfg.progress
-    )
-    for scenario, windows, subject, split, train_seed in bar:
-        data = windows.subset(windows.subject == subject)
-        eeg = FeatureScaler().fit(data.eeg[split.train]).transform(data.eeg)
-        eye = FeatureScaler().fit(data.eye[split.train]).transform(data.eye)
-        y = data.label
-        paired = SliceDict(eeg=eeg, eye=eye)
+    from ..benchmark.runner import run_benchmark
 
-        job = _Job(cfg, model, subject, split, y, rows, train_seed, scenario)
-        teacher = job.fit_and_score("eye teacher", TeacherClassifier, eye, eye)
-        job.fit_and_score("EEG-only", EEGClassifier, eeg, eeg)
-        # the student sees both modalities in training, EEG alone at test
-        job.fit_and_score(
-            "CMCRD student",
-            CMCRDClassifier,
-            paired,
-            eeg,
-            teacher=teacher.module_,
-            beta=cfg.beta,
-        )
-        last = {r["pipeline"]: r["accuracy"] for r in rows[-3:]}
-        bar.set_postfix({k.split()[0]: f"{v:.2f}" for k, v in last.items()})
-    return rows
+    with tempfile.TemporaryDirectory(prefix="cmcrd-demo-") as output:
+        config = benchmark_config(cfg, Path(output))
+        table = run_benchmark(config, progress=cfg.progress)
+    failed = table[table["status"] != "ok"]
+    if len(failed):
+        raise RuntimeError(f"demo cells failed: {failed['error'].iloc[0]}")
+    pipelines = {method: name for name, method in BENCH_METHODS.items()}
+    students = [m for m in config.methods if m.startswith("cmcrd")]
+    pipelines.update(dict.fromkeys(students, "CMCRD student"))
+    scenarios = {bench: name for name, bench in BENCH_SCENARIOS.items()}
+    table = table[table["selection"] == "validation"]
+    return [
+        {
+            "scenario": scenarios[row.scenario],
+            "subject": int(row.subject),
+            "fold": row.fold,
+            "pipeline": pipelines[row.method],
+            "seed": int(row.seed),
+            "accuracy": row.accuracy,
+            "balanced_accuracy": row.balanced_accuracy,
+            "macro_f1": row.macro_f1,
+            "time_s": row.train_seconds,
+        }
+        for row in table.itertuples()
+    ]
 
 
 def format_table(rows: list[dict], cfg: DemoConfig) -> str:

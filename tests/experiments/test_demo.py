@@ -19,8 +19,10 @@ def test_tiny_demo_runs_the_protocol_and_says_data_are_synthetic(tmp_path, capsy
     for name in PIPELINES:
         assert name in report
     assert "+-" in report and "CMCRD student - EEG-only" in report
-    assert list(tmp_path.glob("synthetic_seed_v-*/EEG_DE_features/1_123.npz"))
-    assert list(tmp_path.glob("positive_control_seed_v-*/EEG_DE_features/1_123.npz"))
+    assert list(tmp_path.glob("synthetic-seed_v-default-*/EEG_DE_features/1_123.npz"))
+    assert list(
+        tmp_path.glob("synthetic-seed_v-positive_control-*/EEG_DE_features/1_123.npz")
+    )
 
 
 @pytest.mark.filterwarnings("ignore:n_negatives=1000 exceeds:UserWarning")
