@@ -18,6 +18,7 @@ from .entropy import confidence_weights
 from .negatives import ClassAwareSampler
 
 NCE_EPS = 1e-7
+#: the banks' rows in the buffer ``memory``: M_s, then M_t
 BANKS = ("memory_s", "memory_t")
 
 
@@ -53,12 +54,16 @@ class CMCRDLoss(Distiller):
     from which the ``K + 1`` candidate scores are picked: the same values as
     gathering the candidate rows (the authors' way), and far cheaper while
     ``K`` is a sizeable part of ``n_data`` (``K = 1000`` of 1200 windows per
-    subject, 24,000 of 27,000 across subjects).
+    subject, 24,000 of 27,000 across subjects). The two views go through
+    the same operations, so they are computed together: the teacher and
+    student anchors, stacked, against the banks, stacked (one batched matrix
+    product, one NCE).
 
     State: the heads ``embed_s`` (``W_s, b_s``) and ``embed_t`` (``W_t,
-    b_t``), both ``nn.Linear``; the buffers ``memory_s`` (``M_s``) and
-    ``memory_t`` (``M_t``), (n_data, d), ``norm_s`` (``Z_s``) and ``norm_t``
-    (``Z_t``), 0 until fixed, and ``train_labels``. Assigning a bank
+    b_t``), both ``nn.Linear``; the buffer ``memory`` (2, n_data, d) holding
+    both banks, ``memory_s`` (``M_s``, ``memory[0]``) and ``memory_t``
+    (``M_t``, ``memory[1]``); ``norm_s`` (``Z_s``) and ``norm_t`` (``Z_t``),
+    0 until fixed; and ``train_labels``. Assigning a bank
     (``loss.memory_s = rows``) copies ``rows`` in at the bank's dtype and
     device; its shape must be the bank's.
 
@@ -106,8 +111,8 @@ class CMCRDLoss(Distiller):
         self.weighted, self.gated, self.signed = weighted, gated, signed
         self.embed_s = nn.Linear(student_dim, feat_dim)
         self.embed_t = nn.Linear(teacher_dim, feat_dim)
-        for bank in BANKS:  # sized by set_training_labels
-            self.register_buffer(bank, torch.empty(0, feat_dim))
+        # both banks, M_s then M_t; sized by set_training_labels
+        self.register_buffer("memory", torch.empty(2, 0, feat_dim))
         # normalising constants Z_s, Z_t; 0 means "not fixed yet"
         self.register_buffer("norm_s", torch.zeros(()))
         self.register_buffer("norm_t", torch.zeros(()))
@@ -115,17 +120,36 @@ class CMCRDLoss(Distiller):
         if labels is not None:
             self.set_training_labels(labels)
 
-    def __setattr__(self, name: str, value) -> None:
-        if name in BANKS and name in self._buffers:
-            bank = self._buffers[name]
-            value = torch.as_tensor(value, dtype=bank.dtype, device=bank.device)
-            if value.shape != bank.shape:
-                raise ValueError(
-                    f"{type(self).__name__}.{name} has shape {tuple(bank.shape)} "
-                    f"(n_data, feat_dim); got {tuple(value.shape)} (a training set "
-                    "of another size: call set_training_labels)"
-                )
-        super().__setattr__(name, value)
+    @property
+    def memory_s(self) -> torch.Tensor:
+        """``M_s`` (n_data, d): the bank of student embeddings, ``memory[0]``."""
+        return self.memory[0]
+
+    @memory_s.setter
+    def memory_s(self, rows) -> None:
+        self._set_bank(0, rows)
+
+    @property
+    def memory_t(self) -> torch.Tensor:
+        """``M_t`` (n_data, d): the bank of teacher embeddings, ``memory[1]``."""
+        return self.memory[1]
+
+    @memory_t.setter
+    def memory_t(self, rows) -> None:
+        self._set_bank(1, rows)
+
+    def _set_bank(self, position: int, rows) -> None:
+        bank = self.memory[position]
+        rows = torch.as_tensor(rows, dtype=bank.dtype, device=bank.device)
+        if rows.shape != bank.shape:
+            raise ValueError(
+                f"{type(self).__name__}.{BANKS[position]} has shape "
+                f"{tuple(bank.shape)} (n_data, feat_dim); got {tuple(rows.shape)} "
+                "(a training set of another size: call set_training_labels)"
+            )
+        memory = self.memory.clone()
+        memory[position] = rows
+        self.memory = memory
 
     @property
     def n_negatives(self) -> int:
@@ -154,11 +178,10 @@ class CMCRDLoss(Distiller):
                 stacklevel=2,
             )
         stdv = 1.0 / math.sqrt(self.feat_dim / 3)
-        for bank in BANKS:  # registered again: the banks change size
-            rows = torch.rand(
-                n_data, self.feat_dim, device=device, dtype=self.memory_s.dtype
-            )
-            self.register_buffer(bank, rows * 2 * stdv - stdv)
+        rows = torch.rand(
+            2, n_data, self.feat_dim, device=device, dtype=self.memory.dtype
+        )
+        self.memory = rows * 2 * stdv - stdv  # the banks change size
         super().set_training_labels(labels)
         self.norm_s.zero_()
         self.norm_t.zero_()
@@ -177,31 +200,36 @@ class CMCRDLoss(Distiller):
 
     def _nce(
         self,
-        anchor: torch.Tensor,
-        memory: torch.Tensor,
-        norm: torch.Tensor,
+        anchors: torch.Tensor,
         candidates: torch.Tensor,
         weights: torch.Tensor,
         sign: torch.Tensor,
     ) -> torch.Tensor:
-        """``L^v`` (CRD eq. 18) of one view; fixes ``norm`` (``Z``) if unset.
+        """``L^t + L^s`` (CRD eq. 18) of both views; fixes ``Z`` if unset.
 
-        With ``c = K Pn + eps`` and ``x_ij = log(P_ij) - log(c)``, the
-        positive's term ``log(P / (P + c))`` is ``logsigmoid(x)`` and a
-        negative's ``log(K Pn / (P + c))`` is ``log(K Pn / c) - softplus(x)``:
-        the same values, without overflow in ``exp``.
+        ``anchors`` (2, B, d) are the teacher's and the student's, scored
+        against ``memory`` (M_s, M_t) respectively. With ``c = K Pn + eps``
+        and ``x_ij = log(P_ij) - log(c)``, the positive's term
+        ``log(P / (P + c))`` is ``logsigmoid(x)`` and a negative's
+        ``log(K Pn / (P + c))`` is ``log(K Pn / c) - softplus(x)``: the same
+        values, without overflow in ``exp``.
         """
-        scores = ((anchor / self.temperature) @ memory.T).gather(1, candidates)
-        if norm <= 0:  # Z: fixed once, from the first batch
+        banks = self.memory.transpose(1, 2)
+        scores = torch.bmm(anchors / self.temperature, banks)
+        scores = scores.gather(2, candidates.expand(2, -1, -1))
+        norms = torch.stack([self.norm_t, self.norm_s])  # view order
+        if self.norm_s <= 0:  # Z: fixed once, from the first batch
             with torch.no_grad():
-                norm.copy_(scores.exp().mean() * self.n_data)
+                norms = scores.exp().mean(dim=(1, 2)) * self.n_data
+                self.norm_t.copy_(norms[0])
+                self.norm_s.copy_(norms[1])
         k = candidates.shape[1] - 1
         k_pn = k / self.n_data
         log_c = math.log(k_pn + NCE_EPS)
-        x = scores + (torch.log(weights / norm) - log_c)[:, None]
-        positive = F.logsigmoid(x[:, 0])
-        negatives = (math.log(k_pn) - log_c) * k - F.softplus(x[:, 1:]).sum(dim=1)
-        return -(sign * (positive + negatives)).mean()
+        x = scores + (torch.log(weights / norms[:, None]) - log_c)[..., None]
+        positive = F.logsigmoid(x[..., 0])
+        negatives = (math.log(k_pn) - log_c) * k - F.softplus(x[..., 1:]).sum(dim=2)
+        return -(sign * (positive + negatives)).mean(dim=1).sum()
 
     @torch.no_grad()
     def _update_memory(
@@ -213,10 +241,9 @@ class CMCRDLoss(Distiller):
         batch's backward pass.
         """
         mu = self.momentum
-        for bank, z in (("memory_s", z_s), ("memory_t", z_t)):
-            memory = getattr(self, bank)
-            rows = F.normalize(mu * memory[index] + (1 - mu) * z, dim=1)
-            setattr(self, bank, memory.index_copy(0, index, rows))
+        z = torch.stack([z_s, z_t])
+        rows = F.normalize(mu * self.memory[:, index] + (1 - mu) * z, dim=2)
+        self.memory = self.memory.index_copy(1, index, rows)
 
     def forward(
         self,
@@ -272,9 +299,8 @@ class CMCRDLoss(Distiller):
         if negatives is None:
             negatives = self.sample_negatives(y)
         candidates = torch.cat([index[:, None], negatives.long()], dim=1)
-        loss = self._nce(
-            anchor_s, self.memory_t, self.norm_s, candidates, weights, sign
-        ) + self._nce(anchor_t, self.memory_s, self.norm_t, candidates, weights, sign)
+        # view order: the teacher's anchors on M_s, the student's on M_t
+        loss = self._nce(torch.stack([anchor_t, anchor_s]), candidates, weights, sign)
         if self.training:
             self._update_memory(index, z_s.detach(), z_t.detach())
         return loss

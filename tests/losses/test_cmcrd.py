@@ -356,8 +356,7 @@ def test_state_dict_holds_the_heads_banks_constants_and_labels():
         "embed_s.bias",
         "embed_t.weight",
         "embed_t.bias",
-        "memory_s",
-        "memory_t",
+        "memory",  # (2, n_data, d): memory_s, memory_t
         "norm_s",
         "norm_t",
         "train_labels",
