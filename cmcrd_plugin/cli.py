@@ -91,6 +91,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
             args.profile,
             dataset=args.dataset,
             data_root=args.data_root,
+            raw=args.raw,
             protocols=args.protocol,
             scenarios=args.scenarios,
             archs=args.archs,
@@ -223,6 +224,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--data-root", type=Path, help="a licensed copy (default: synthetic data)"
+    )
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        default=None,
+        help="seed_iv: students read raw 4-s EEG windows (62 x 800) instead of DE",
     )
     p.add_argument(
         "--protocol", nargs="+", choices=["within_subject", "loso"], help="protocols"

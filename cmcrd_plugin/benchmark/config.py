@@ -39,6 +39,10 @@ class BenchmarkConfig:
     data_root : Path or None
         A licensed copy in the real layout; ``None`` writes synthetic files in
         that layout (every report then says SYNTHETIC DATA).
+    raw : bool
+        SEED-IV only: the students read raw 4-second EEG windows (62 x 800
+        at 200 Hz) instead of differential entropy (62 x 5), so temporal
+        CNNs such as braindecode's ``EEGNet`` or ``ShallowFBCSPNet`` build.
     protocols : tuple of {"within_subject", "loso"}
         The dataset's own within-subject protocol (``docs/method.md``) and
         leave-one-subject-out.
@@ -86,6 +90,7 @@ class BenchmarkConfig:
 
     dataset: str = "seed_v"
     data_root: Path | None = None
+    raw: bool = False
     protocols: tuple[str, ...] = ("within_subject",)
     scenarios: tuple[str, ...] = ("default",)
     archs: tuple[str, ...] = ("mlp",)
@@ -117,6 +122,10 @@ class BenchmarkConfig:
         check("protocols", self.protocols, PROTOCOLS)
         check("scenarios", self.scenarios, SCENARIOS)
         check("engine", [self.engine], ENGINES)
+        if self.raw and self.dataset != "seed_iv":
+            raise ValueError(
+                f"raw EEG windows exist for seed_iv only, not {self.dataset}"
+            )
         if self.dataset == "paired_npz" and self.data_root is None:
             raise ValueError(
                 "dataset 'paired_npz' (one's own recordings) needs data_root"
@@ -145,6 +154,7 @@ class BenchmarkConfig:
         """The settings a cell's result depends on (part of its config hash)."""
         return {
             "dataset": self.dataset,
+            "raw": self.raw,
             "data_root": str(self.data_root) if self.data_root else None,
             "window_fraction": self.window_fraction if self.synthetic else None,
             "data_seed": self.data_seed if self.synthetic else None,

@@ -47,6 +47,8 @@ def subjects(config: BenchmarkConfig) -> tuple[int, ...]:
 
 def input_shape(config: BenchmarkConfig) -> tuple[int, int, int]:
     """``(n_chans, n_times, n_classes)`` of the dataset's EEG windows."""
+    if config.raw:
+        return (EEG_SHAPE[0], seed_iv.WINDOW_SAMPLES, seed_iv.N_CLASSES)
     if config.dataset != "paired_npz":
         return (*EEG_SHAPE, N_CLASSES[config.dataset])
     from ..training.shapes import with_time_axis
@@ -80,6 +82,8 @@ def data_root(config: BenchmarkConfig, scenario: str = "default") -> Path:
         return Path(config.data_root)
     name = scenario if scenario in CONTROL_DATA else "default"
     tag = f"seed{config.data_seed}-frac{config.window_fraction:g}"
+    if config.raw:
+        tag += "-raw"
     base = Path(config.data_dir) if config.data_dir else Path(config.output) / "data"
     folder = base / f"synthetic-{config.dataset}-{name}-{tag}"
     if data_format(config, scenario) == "paired_npz" and scenario in CONTROL_DATA:
@@ -116,26 +120,32 @@ def prepare(config: BenchmarkConfig, progress: bool = True) -> None:
                 "--dataset seed_v"
             )
         writer = writers[scenario if scenario in CONTROL_DATA else config.dataset]
+        options = {"raw": True} if config.raw else {}
         writer(
             data_root(config, scenario),
             subjects=subjects(config),
             seed=config.data_seed,
             window_fraction=config.window_fraction,
             progress=progress,
+            **options,
         )
 
 
 @lru_cache(maxsize=4)
-def _load(fmt: str, root: str, wanted: tuple[int, ...]) -> PairedWindows:
+def _load(
+    fmt: str, root: str, wanted: tuple[int, ...], raw: bool = False
+) -> PairedWindows:
     from .. import get_loader
 
-    return get_loader(fmt)(root, subjects=wanted or None)
+    options = {"raw": True} if raw else {}
+    return get_loader(fmt)(root, subjects=wanted or None, **options)
 
 
 def load_windows(config: BenchmarkConfig, scenario: str = "default") -> PairedWindows:
     """A scenario's windows (read once per process)."""
     fmt = data_format(config, scenario)
-    return _load(fmt, str(data_root(config, scenario)), subjects(config))
+    raw = config.raw and scenario not in CONTROL_DATA
+    return _load(fmt, str(data_root(config, scenario)), subjects(config), raw)
 
 
 def trial_folds(windows: PairedWindows, n_folds: int = 3) -> list[Split]:

@@ -174,3 +174,19 @@ def test_ones_own_recordings_in_the_generic_paired_format(tmp_path):
         "fold2",
         "fold3",
     }
+
+
+def test_raw_seed_iv_windows_for_temporal_cnns(tmp_path):
+    config = load_config(
+        "quick",
+        output=tmp_path,
+        dataset="seed_iv",
+        raw=True,
+        archs=("ShallowFBCSPNet", "mlp"),
+        **{**TINY, "methods": ("eeg_only",), "window_fraction": 0.05},
+    )
+    table = run_benchmark(config, progress=False)
+    assert set(table["arch"]) == {"ShallowFBCSPNet", "mlp"}
+    assert (table["status"] == "ok").all() and set(table["fold"]) == {"fold1"}
+    with pytest.raises(ValueError, match="seed_iv only"):
+        load_config("quick", output=tmp_path, raw=True)
