@@ -15,8 +15,10 @@ class PairedWindows:
 
     Attributes
     ----------
-    eeg : ndarray, shape (n_windows, 62, 5), float32
-        EEG differential entropy, channels x bands.
+    eeg : ndarray, shape (n_windows, ...), float32
+        EEG of each window: differential entropy, channels x bands (62, 5)
+        for the SEED loaders, raw samples (62, 800) for raw SEED-IV, any
+        per-window shape in the generic paired format.
     eye : ndarray, shape (n_windows, n_eye), float32
         Eye-movement feature vector of the same window (31 or 33 values).
     label : ndarray, shape (n_windows,), int64
