@@ -54,7 +54,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         scenarios=("default",) if args.no_control else SCENARIOS_OF_DEMO,
         jobs=args.jobs,
     )
-    main(cfg)
+    from .benchmark.config import BenchmarkConfigError
+
+    try:
+        main(cfg)
+    except BenchmarkConfigError as exc:
+        raise SystemExit(f"cmcrd demo: error: {exc}") from exc
     return 0
 
 
@@ -83,7 +88,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from .benchmark.config import load_config
+    from .benchmark.config import BenchmarkConfigError, load_config
     from .benchmark.runner import run_benchmark
 
     try:
@@ -104,9 +109,12 @@ def _cmd_bench(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             output=args.output,
         )
-    except (ValueError, FileNotFoundError) as exc:
+    except BenchmarkConfigError as exc:
         raise SystemExit(f"cmcrd bench: error: {exc}") from exc
-    table = run_benchmark(config, progress=not args.no_progress)
+    try:
+        table = run_benchmark(config, progress=not args.no_progress)
+    except BenchmarkConfigError as exc:  # for example no architecture builds
+        raise SystemExit(f"cmcrd bench: error: {exc}") from exc
     output = config.output
     failed = int((table["status"] == "failed").sum() // 2)
     print(
@@ -134,6 +142,13 @@ def _report(config, table):
         skipped=table.attrs.get("skipped", []),
         output_dir=config.output,
     )
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {value:g}")
+    return value
 
 
 def _positive_int(text: str) -> int:
@@ -164,8 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--backbone", default="mlp", help="registered model name (mlp, dgcnn)"
     )
-    p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--window-fraction", type=float, default=1.0)
+    p.add_argument("--epochs", type=_positive_int, default=30)
+    p.add_argument("--window-fraction", type=_fraction, default=1.0)
     p.add_argument("--seed", type=int, default=2022, help="seed of the synthetic data")
     p.add_argument(
         "--train-seeds",

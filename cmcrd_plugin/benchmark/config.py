@@ -26,6 +26,10 @@ SCENARIOS = ("default", "negative_control", "positive_control", "wide_positive_c
 ENGINES = ("local", "dask")
 
 
+class BenchmarkConfigError(ValueError):
+    """A benchmark setting (profile, option) that cannot be used, said in one line."""
+
+
 @dataclass(frozen=True)
 class BenchmarkConfig:
     """Everything a benchmark run depends on.
@@ -116,32 +120,50 @@ class BenchmarkConfig:
         def check(name: str, values, allowed) -> None:
             bad = [v for v in values if v not in allowed]
             if bad:
-                raise ValueError(f"{name}: {bad} not among {', '.join(allowed)}")
+                raise BenchmarkConfigError(
+                    f"{name}: {bad} not among {', '.join(allowed)}"
+                )
 
         check("dataset", [self.dataset], DATASETS)
         check("protocols", self.protocols, PROTOCOLS)
         check("scenarios", self.scenarios, SCENARIOS)
         check("engine", [self.engine], ENGINES)
         if self.raw and self.dataset != "seed_iv":
-            raise ValueError(
+            raise BenchmarkConfigError(
                 f"raw EEG windows exist for seed_iv only, not {self.dataset}"
             )
         if self.dataset == "paired_npz" and self.data_root is None:
-            raise ValueError(
+            raise BenchmarkConfigError(
                 "dataset 'paired_npz' (one's own recordings) needs data_root"
             )
-        for name in ("epochs", "batch_size", "jobs"):
-            if getattr(self, name) < 1:
-                raise ValueError(
-                    f"{name} must be at least 1, got {getattr(self, name)}"
+        for name in ("epochs", "warmup_epochs", "batch_size", "jobs"):
+            value, least = getattr(self, name), 0 if name == "warmup_epochs" else 1
+            if not isinstance(value, int) or value < least:
+                raise BenchmarkConfigError(
+                    f"{name} must be an integer of at least {least}, got {value!r}"
                 )
+        fraction = self.window_fraction
+        if not isinstance(fraction, int | float) or not 0 < fraction <= 1:
+            raise BenchmarkConfigError(
+                f"window_fraction must be in (0, 1], got {fraction!r}"
+            )
+        import torch
+
+        try:
+            device = torch.device(self.device)
+        except (RuntimeError, TypeError) as exc:
+            raise BenchmarkConfigError(f"device {self.device!r}: {exc}") from exc
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise BenchmarkConfigError(f"device {self.device!r} is not available here")
         if not self.archs or not self.methods or not self.seeds:
-            raise ValueError("archs, methods and seeds need at least one value each")
+            raise BenchmarkConfigError(
+                "archs, methods and seeds need at least one value each"
+            )
         from .methods import is_known_method
 
         unknown = [m for m in self.methods if not is_known_method(m)]
         if unknown:
-            raise ValueError(
+            raise BenchmarkConfigError(
                 f"methods: unknown {unknown} (see cmcrd_plugin.benchmark.methods)"
             )
 
@@ -174,7 +196,7 @@ def profile_path(profile: str | Path) -> Path:
         path = PROFILES / f"{profile}.toml"
     if not path.is_file():
         shipped = sorted(p.stem for p in PROFILES.glob("*.toml"))
-        raise FileNotFoundError(
+        raise BenchmarkConfigError(
             f"profile {str(profile)!r}: no file {path} (shipped profiles: "
             f"{', '.join(shipped)}; or pass the path of a .toml file)"
         )
@@ -193,7 +215,7 @@ def load_config(profile: str | Path = "quick", **overrides: Any) -> BenchmarkCon
     known = {f.name for f in dataclasses.fields(BenchmarkConfig)}
     unknown = sorted(set(settings) - known)
     if unknown:
-        raise ValueError(
+        raise BenchmarkConfigError(
             f"{path}: unknown setting(s) {unknown}; known: {', '.join(sorted(known))}"
         )
     settings.update({k: v for k, v in overrides.items() if v is not None})
@@ -204,4 +226,11 @@ def load_config(profile: str | Path = "quick", **overrides: Any) -> BenchmarkCon
     for name in ("data_root", "output", "data_dir"):
         if settings.get(name) is not None:
             settings[name] = Path(settings[name])
-    return BenchmarkConfig(**settings)
+    try:
+        return BenchmarkConfig(**settings)
+    except BenchmarkConfigError as exc:
+        raise BenchmarkConfigError(f"{path}: {exc}") from exc
+    except TypeError as exc:
+        raise BenchmarkConfigError(
+            f"{path}: a setting has a wrong type: {exc}"
+        ) from exc

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .architectures import survey
 from .cells import Cell, config_hash, grid
-from .config import BenchmarkConfig
+from .config import BenchmarkConfig, BenchmarkConfigError
 from .data import input_shape, prepare
 from .methods import run_cell
 
@@ -154,9 +154,10 @@ def surveyed(config: BenchmarkConfig) -> tuple[BenchmarkConfig, pd.DataFrame]:
     output.mkdir(parents=True, exist_ok=True)
     table.to_csv(output / SKIPPED, index=False)
     if not built:
-        raise ValueError(
+        reasons = "; ".join(f"{r['arch']}: {r['reason']}" for r in skipped[:3])
+        raise BenchmarkConfigError(
             f"none of the architectures {list(config.archs)} builds for inputs of "
-            f"shape {shape[:2]}: see {output / SKIPPED}"
+            f"shape {shape[:2]} ({reasons})"
         )
     return dataclasses.replace(config, archs=tuple(built)), table
 
@@ -173,8 +174,8 @@ def run_benchmark(config: BenchmarkConfig, progress: bool = True) -> pd.DataFram
     started = time.perf_counter()
     output = Path(config.output)
     output.mkdir(parents=True, exist_ok=True)
+    config, skipped = surveyed(config)  # before any data are written
     prepare(config, progress=progress)
-    config, skipped = surveyed(config)
     table = read_results(output)
     cells = pending_cells(config, table)
     # a failed cell that runs again replaces its old rows

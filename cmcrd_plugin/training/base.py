@@ -125,6 +125,10 @@ class PairedEEGClassifier(EEGClassifier):
         """Run the model on its modality: a dict contributes only ``input_key``."""
         return self.module_(self.model_input(x), **fit_params)
 
+    def score(self, X, y=None, sample_weight=None):
+        """Accuracy, as sklearn's; a dataset's labels are read when ``y`` is None."""
+        return super().score(X, self._labels(X, y), sample_weight=sample_weight)
+
     def _labels(self, X, y):
         """``y``, or the labels a dataset holds when ``y`` is None."""
         if y is None and is_dataset(X):

@@ -237,6 +237,11 @@ class CMCRDClassifier(PairedEEGClassifier):
                 "teacher_cache must be True, False or 'auto', "
                 f"got {self.teacher_cache!r}"
             )
+        if self.student_key == self.teacher_key:
+            raise ValueError(
+                f"student_key and teacher_key are both {self.student_key!r}; the "
+                "student and the teacher read different modalities"
+            )
         self.distiller_class_ = resolve_distiller(self.distiller)
         self._set_module("teacher", self._frozen_teacher())
         sizes = (

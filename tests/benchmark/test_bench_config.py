@@ -40,6 +40,7 @@ def test_a_profile_of_ones_own(tmp_path):
         (["--epochs", "0"], "must be at least 1"),
         (["--jobs", "-2"], "must be at least 1"),
         (["--methods", "eeg_only", "magic"], "unknown ['magic']"),
+        (["--archs", "nope"], "nope: ValueError: architecture 'nope'"),
     ],
 )
 def test_bad_options_are_one_line_errors(argv, message, tmp_path, capsys):
@@ -49,3 +50,27 @@ def test_bad_options_are_one_line_errors(argv, message, tmp_path, capsys):
     said = capsys.readouterr().err + str(exit_.value.code)
     assert message in said and "Traceback" not in said
     assert not (tmp_path / "results.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--epochs", "-1"], "--epochs: must be at least 1"),
+        (["--window-fraction", "2"], "--window-fraction: must be in (0, 1]"),
+        (["--device", "tpu"], "device 'tpu'"),
+        (["--backbone", "nope"], "none of the architectures ['nope'] builds"),
+    ],
+)
+def test_bad_demo_options_are_one_line_errors(argv, message, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["demo", "--cache-dir", str(tmp_path), "--no-progress", *argv])
+    said = capsys.readouterr().err + str(exit_.value.code)
+    assert message in said and "Traceback" not in said
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_a_profile_value_of_the_wrong_type(tmp_path):
+    path = tmp_path / "typo.toml"
+    path.write_text('epochs = "x"\n')
+    with pytest.raises(ValueError, match=r"typo.toml: epochs must be an integer"):
+        load_config(path)

@@ -66,6 +66,8 @@ def test_both_directions_train_on_a_torcheeg_split(
     windows = to_paired_windows(test)
     arrays = windows.eeg if student_key == "eeg" else windows.eye
     np.testing.assert_allclose(net.predict_proba(arrays), proba, rtol=1e-5)
+    # score reads the labels of the dataset itself
+    assert net.score(test) == pytest.approx(net.score(arrays, windows.label))
 
 
 def test_default_validation_split_stratifies_on_the_dataset_labels(split):

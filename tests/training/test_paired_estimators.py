@@ -86,6 +86,11 @@ def test_teacher_fits_on_paired_data_reading_its_key(data):
         TeacherClassifier(CMCRDMLP, **ONE_EPOCH).fit({"eeg": data["eeg"]}, data["y"])
 
 
+def test_the_same_key_for_both_roles_is_refused(data, teacher):
+    with pytest.raises(ValueError, match="both 'eye'"):
+        student(teacher, student_key="eye").fit(data["X"], data["y"])
+
+
 def test_roles_swap_on_the_estimator(data):
     """An eye student from an EEG teacher, on the same paired data."""
     torch.manual_seed(0)
