@@ -75,6 +75,15 @@ class _InputShape:
         self.shape = shape
 
 
+def _declared_input_shape(module: nn.Module) -> tuple[int, int] | None:
+    """``(n_chans, n_times)`` a braindecode model declares, or None."""
+    try:
+        shape = (int(module.n_chans), int(module.n_times))
+    except (AttributeError, TypeError, ValueError):  # not declared, or unknown
+        return None
+    return shape
+
+
 def _yields_dicts(dataset) -> bool:
     """Whether the samples of ``dataset`` are dicts (data keyed by modality)."""
     if isinstance(dataset, SkorchDataset):
@@ -122,8 +131,22 @@ class PairedEEGClassifier(EEGClassifier):
         return with_time_axis(to_tensor(X, device=self.device).float())
 
     def infer(self, x, **fit_params):
-        """Run the model on its modality: a dict contributes only ``input_key``."""
-        return self.module_(self.model_input(x), **fit_params)
+        """Run the model on its modality: a dict contributes only ``input_key``.
+
+        For a model that declares its input shape (braindecode's ``n_chans``,
+        ``n_times``), a batch of another shape, such as the other modality,
+        is refused with an error that names :attr:`input_key`.
+        """
+        x = self.model_input(x)
+        declared = _declared_input_shape(self.module_)
+        if declared is not None and tuple(x.shape[1:]) != declared:
+            raise ValueError(
+                f"{type(self).__name__}({self.input_key_argument}="
+                f"{self.input_key!r}): the model reads windows of shape "
+                f"{declared} (n_chans, n_times), got {tuple(x.shape[1:])}; "
+                f"pass the {self.input_key!r} modality"
+            )
+        return self.module_(x, **fit_params)
 
     def score(self, X, y=None, sample_weight=None):
         """Accuracy, as sklearn's; a dataset's labels are read when ``y`` is None."""

@@ -68,6 +68,8 @@ def test_predict_takes_the_modality_alone_or_paired_data(data, teacher):
     )
     with pytest.raises(KeyError, match=r"student_key='eeg'.*got \['eye'\]"):
         net.predict({"eye": data["eye"]})
+    with pytest.raises(ValueError, match=r"student_key='eeg'.*\(62, 5\).*\(33, 1\)"):
+        net.predict(data["eye"])  # the other modality's array
 
 
 def test_teacher_fits_on_paired_data_reading_its_key(data):
