@@ -120,19 +120,14 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     print(
         f"results: {output / 'results.csv'} ({len(table) // 2} cells, {failed} failed)"
     )
-    report = _report(config, table)
-    if report is not None:
-        print(f"report: {report}")
+    print(f"report: {_report(config, table)}")
     if config.synthetic:
         print("SYNTHETIC DATA: files written in the real layout, not real recordings")
     return 0
 
 
 def _report(config, table):
-    try:
-        from .benchmark.report import build_report
-    except ImportError:  # the report module is optional in this version
-        return None
+    from .benchmark.report import build_report
     from .benchmark.runner import machine
 
     return build_report(

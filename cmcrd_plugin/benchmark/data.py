@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..data.channels import N_BANDS, N_CHANNELS
 from ..data.paired import PairedWindows
 from ..data.protocols import (
     Split,
@@ -27,12 +28,12 @@ ALL_SUBJECTS = {
 
 
 N_CLASSES = {
-    "seed": len(seed.CLASS_NAMES),
+    "seed": seed.N_CLASSES,
     "seed_iv": seed_iv.N_CLASSES,
     "seed_v": seed_v.N_CLASSES,
 }
 #: the EEG input of every dataset here: differential entropy, 62 channels x 5 bands
-EEG_SHAPE = (62, 5)
+EEG_SHAPE = (N_CHANNELS, N_BANDS)
 
 
 def subjects(config: BenchmarkConfig) -> tuple[int, ...]:

@@ -95,7 +95,10 @@ def resolve_arch(name: str) -> type:
 
 
 class BestValidation(Callback):
-    """Keeps the module's state at the epoch with the best validation accuracy."""
+    """Keeps the module's state at the epoch with the best validation accuracy.
+
+    :meth:`restore` puts that state back into the net's module.
+    """
 
     def initialize(self):
         self.best_score_, self.best_state_ = -np.inf, None
@@ -106,6 +109,13 @@ class BestValidation(Callback):
         if score > self.best_score_:
             self.best_score_ = score
             self.best_state_ = copy.deepcopy(net.module_.state_dict())
+
+    @staticmethod
+    def restore(net) -> None:
+        """Load the best validation state kept by the net's ``select`` callback."""
+        best = dict(net.callbacks_)["select"].best_state_
+        if best is not None:
+            net.module_.load_state_dict(best)
 
 
 def _estimator_settings(config: BenchmarkConfig, valid_set, seed: int) -> dict:
@@ -137,9 +147,7 @@ def _fit_and_score(net, X_train, y_train, X_test, y_test) -> tuple[dict, dict, f
     net.fit(X_train, y_train)
     seconds = time.perf_counter() - started
     last = score_predictions(y_test, net.predict(X_test))
-    best = dict(net.callbacks_)["select"].best_state_
-    if best is not None:
-        net.module_.load_state_dict(best)
+    BestValidation.restore(net)
     selected = score_predictions(y_test, net.predict(X_test))
     return selected, last, seconds
 
@@ -173,9 +181,7 @@ def _teacher(config: BenchmarkConfig, key: tuple):
     valid = Dataset(eye[fold.valid], y[fold.valid])
     net = TeacherClassifier(CMCRDMLP, **_estimator_settings(config, valid, cell.seed))
     net.fit(eye[fold.train], y[fold.train])
-    best = dict(net.callbacks_)["select"].best_state_
-    if best is not None:
-        net.module_.load_state_dict(best)
+    BestValidation.restore(net)
     accuracy = {
         "teacher_train_accuracy": float(net.score(eye[fold.train], y[fold.train])),
         "teacher_valid_accuracy": float(net.score(eye[fold.valid], y[fold.valid])),

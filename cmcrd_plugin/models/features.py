@@ -104,6 +104,14 @@ def forward_with_features(
     return logits, feature
 
 
+def declared_input_shape(model: nn.Module) -> tuple[int, int] | None:
+    """``(n_chans, n_times)`` a braindecode model declares, or ``None``."""
+    try:
+        return (int(model.n_chans), int(model.n_times))
+    except (AttributeError, TypeError, ValueError):  # not declared, or unknown
+        return None
+
+
 def declared_feature_size(model: nn.Module, layer: str = "final_layer") -> int | None:
     """The feature size of ``model`` without data, or ``None`` when unknown.
 
@@ -117,9 +125,8 @@ def declared_feature_size(model: nn.Module, layer: str = "final_layer") -> int |
     head = head_of(model, layer)
     if isinstance(head, nn.Linear):
         return head.in_features
-    try:
-        shape = (int(model.n_chans), int(model.n_times))
-    except (AttributeError, TypeError, ValueError):
+    shape = declared_input_shape(model)
+    if shape is None:
         return None
     reference = next(model.parameters(), None)
     device = reference.device if reference is not None else torch.device("cpu")

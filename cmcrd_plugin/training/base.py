@@ -63,6 +63,7 @@ from skorch.dataset import Dataset as SkorchDataset
 from skorch.utils import is_dataset, to_tensor
 from torch import nn
 
+from ..models.features import declared_input_shape
 from .batches import BATCH_LOADER_OPTIONS, ArrayBatches, batch_loader
 from .datasets import dataset_labels
 from .shapes import with_time_axis
@@ -73,15 +74,6 @@ class _InputShape:
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape
-
-
-def _declared_input_shape(module: nn.Module) -> tuple[int, int] | None:
-    """``(n_chans, n_times)`` a braindecode model declares, or None."""
-    try:
-        shape = (int(module.n_chans), int(module.n_times))
-    except (AttributeError, TypeError, ValueError):  # not declared, or unknown
-        return None
-    return shape
 
 
 def _yields_dicts(dataset) -> bool:
@@ -138,7 +130,7 @@ class PairedEEGClassifier(EEGClassifier):
         is refused with an error that names :attr:`input_key`.
         """
         x = self.model_input(x)
-        declared = _declared_input_shape(self.module_)
+        declared = declared_input_shape(self.module_)
         if declared is not None and tuple(x.shape[1:]) != declared:
             raise ValueError(
                 f"{type(self).__name__}({self.input_key_argument}="
