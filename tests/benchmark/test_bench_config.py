@@ -1,6 +1,7 @@
 """Profiles, command-line overrides and their errors."""
 
 import pytest
+import torch
 
 from cmcrd_plugin.benchmark.config import PROFILES, load_config
 from cmcrd_plugin.cli import main
@@ -74,3 +75,9 @@ def test_a_profile_value_of_the_wrong_type(tmp_path):
     path.write_text('epochs = "x"\n')
     with pytest.raises(ValueError, match=r"typo.toml: epochs must be an integer"):
         load_config(path)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_a_cuda_device_without_cuda_is_refused():
+    with pytest.raises(ValueError, match="device 'cuda' is not available here"):
+        load_config("quick", device="cuda")
