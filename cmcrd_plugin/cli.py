@@ -253,7 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--archs",
         nargs="+",
-        help="student architectures (mlp, dgcnn, or braindecode model class names)",
+        help="student architectures: mlp, dgcnn, braindecode model class names, "
+        "torcheeg.<Name> (torcheeg.DGCNN), or braindecode / torcheeg for all",
     )
     p.add_argument("--methods", nargs="+", help="eeg_only, cmcrd, kd, ... (see docs)")
     p.add_argument("--seeds", type=int, nargs="+", help="training seeds")

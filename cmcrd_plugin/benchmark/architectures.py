@@ -1,8 +1,11 @@
 """Student architectures of a run, from the toolkits' own registries.
 
-``archs`` names registered models (``mlp``, ``dgcnn``) or braindecode model
-classes; the token ``braindecode`` stands for every braindecode model
-(every ``EEGModuleMixin`` subclass in ``braindecode.models``). Before the
+``archs`` names registered models (``mlp``, ``dgcnn``), braindecode model
+classes or TorchEEG models (``torcheeg.DGCNN``, see
+:mod:`~cmcrd_plugin.benchmark.torcheeg_models`); the token ``braindecode``
+stands for every braindecode model (every ``EEGModuleMixin`` subclass in
+``braindecode.models``), the token ``torcheeg`` for every TorchEEG model the
+grid knows how to feed. Before the
 grid runs, each architecture is built for the dataset's input shape and run
 once on zeros; the ones that do not build (they need channel positions,
 longer windows, a download, ...) are skipped, each with its reason, and the
@@ -13,9 +16,11 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import torch
 
 from ..models.features import forward_with_features
+from . import torcheeg_models
 
 BRAINDECODE = "braindecode"
 
@@ -35,10 +40,15 @@ def braindecode_models() -> list[str]:
 
 
 def expand(archs: tuple[str, ...]) -> list[str]:
-    """``archs`` with the ``braindecode`` token replaced by every braindecode model."""
+    """``archs`` with the ``braindecode`` and ``torcheeg`` tokens replaced by
+    every model of that toolkit."""
+    tokens = {
+        BRAINDECODE: braindecode_models,
+        torcheeg_models.TOKEN: torcheeg_models.names,
+    }
     names: list[str] = []
     for arch in archs:
-        for name in braindecode_models() if arch == BRAINDECODE else [arch]:
+        for name in tokens[arch]() if arch in tokens else [arch]:
             if name not in names:
                 names.append(name)
     return names
@@ -46,14 +56,18 @@ def expand(archs: tuple[str, ...]) -> list[str]:
 
 def check(arch: str, n_chans: int, n_times: int, n_outputs: int) -> str | None:
     """``None`` if ``arch`` builds and runs on zeros of this shape, else why not."""
-    from .methods import resolve_arch
+    from .methods import build_student
 
+    zeros = np.zeros((2, n_chans, n_times), dtype=np.float32)
     try:
-        cls = resolve_arch(arch)
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")
-            model = cls(n_chans=n_chans, n_times=n_times, n_outputs=n_outputs).eval()
-            logits, _ = forward_with_features(model, torch.zeros(2, n_chans, n_times))
+            model, inputs, layer = build_student(arch, zeros, n_outputs)
+            if isinstance(model, type):  # sized by the estimator in the grid
+                model = model(n_chans=n_chans, n_times=n_times, n_outputs=n_outputs)
+            logits, _ = forward_with_features(
+                model.eval(), torch.as_tensor(inputs), layer
+            )
         if tuple(logits.shape) != (2, n_outputs):
             return f"outputs of shape {tuple(logits.shape)}, not (2, {n_outputs})"
     except Exception as exc:  # noqa: BLE001 - a survey: report, go on

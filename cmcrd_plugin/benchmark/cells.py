@@ -46,8 +46,15 @@ def grid(config: BenchmarkConfig) -> list[Cell]:
 
     ``eye_teacher`` and ``fusion`` do not depend on the student
     architecture: they run once per fold, as the teacher's architecture.
+    ``torcheeg_trainer`` runs for the TorchEEG architectures only.
     """
-    from .methods import ARCH_FREE_METHODS, TEACHER_ARCH, is_known_method
+    from .methods import (
+        ARCH_FREE_METHODS,
+        TEACHER_ARCH,
+        TORCHEEG_METHODS,
+        is_known_method,
+    )
+    from .torcheeg_models import is_torcheeg
 
     unknown = [m for m in config.methods if not is_known_method(m)]
     if unknown:
@@ -64,6 +71,8 @@ def grid(config: BenchmarkConfig) -> list[Cell]:
                             archs = config.archs
                             if method in ARCH_FREE_METHODS:
                                 archs = (TEACHER_ARCH,)
+                            if method in TORCHEEG_METHODS:
+                                archs = tuple(filter(is_torcheeg, archs))
                             for arch in archs:
                                 cells.append(
                                     Cell(

@@ -3,8 +3,14 @@
 Methods (the ``method`` column):
 
 ``eeg_only``
-    The architecture trained on EEG alone, as its users train it: plain
-    braindecode ``EEGClassifier``.
+    The architecture trained on EEG alone with plain braindecode
+    ``EEGClassifier``, on the students' training recipe: what the students'
+    gains are measured against.
+``torcheeg_trainer``
+    A TorchEEG architecture trained on EEG alone as TorchEEG's users train
+    it: TorchEEG's own ``ClassifierTrainer`` (PyTorch Lightning; Adam at the
+    run's learning rate and weight decay, no schedule). For TorchEEG
+    architectures only.
 ``cmcrd``, ``crd``, ``kd``, ``fitnet``, ``nst``, ``sp``, ``rkd``, ``pkt``
     The architecture as a student of the frozen eye teacher, through
     ``CMCRDClassifier(distiller=...)`` with the authors' weights.
@@ -13,8 +19,9 @@ Methods (the ``method`` column):
 ``cmcrd-beta_<value>``
     CMCRD with that weight (a beta sweep).
 ``cmcrd-beta_auto``
-    CMCRD with beta chosen on the validation trials from
-    :data:`AUTO_BETAS` (0 included, so it can fall back to EEG-only).
+    ``CMCRDClassifier(beta="auto")``: beta chosen on the validation trials
+    from ``(0, 0.005, 0.02, 0.1)`` (0 included, so it can fall back to
+    EEG-only).
 ``eye_teacher``
     The teacher itself (the paper's MLP on eye features, CE + MCC), scored
     on the test trials' eye features.
@@ -40,15 +47,17 @@ from functools import lru_cache
 
 import numpy as np
 from skorch.callbacks import Callback
+from torch import nn
 
 from ..data.normalization import FeatureScaler
 from ..experiments.metrics import score_predictions
+from ..training.cmcrd_classifier import AUTO_BETA_GRID
 from ..training.shapes import with_time_axis
+from . import torcheeg_models
 from .cells import Cell, config_hash
 from .config import BenchmarkConfig
 from .data import is_synthetic, permuted_rows, split
 
-AUTO_BETAS = (0.0, 0.005, 0.02, 0.1)
 DISTILLERS = ("cmcrd", "crd", "kd", "fitnet", "nst", "sp", "rkd", "pkt")
 ABLATIONS = {
     "cmcrd-no_weights": {"distiller__weighted": False},
@@ -57,11 +66,13 @@ ABLATIONS = {
 }
 TEACHER_ARCH = "mlp"
 ARCH_FREE_METHODS = ("eye_teacher", "fusion")
+TORCHEEG_METHODS = ("torcheeg_trainer",)
 
 
 def is_known_method(method: str) -> bool:
     """Whether ``method`` names a method of this module."""
-    if method in (*DISTILLERS, *ABLATIONS, *ARCH_FREE_METHODS, "eeg_only"):
+    known = (*DISTILLERS, *ABLATIONS, *ARCH_FREE_METHODS, *TORCHEEG_METHODS)
+    if method in (*known, "eeg_only"):
         return True
     if method.startswith("cmcrd-beta_"):
         value = method.removeprefix("cmcrd-beta_")
@@ -78,7 +89,10 @@ def _is_float(text: str) -> bool:
 
 
 def resolve_arch(name: str) -> type:
-    """A registered model (``mlp``, ``dgcnn``) or a braindecode model class."""
+    """A registered model (``mlp``, ``dgcnn``) or a braindecode model class.
+
+    TorchEEG architectures are built by :func:`build_student`.
+    """
     from .. import available, get_model
 
     if name in available("model"):
@@ -92,6 +106,25 @@ def resolve_arch(name: str) -> type:
             f"({', '.join(available('model'))}) nor a braindecode model class"
         )
     return cls
+
+
+def build_student(
+    arch: str, eeg: np.ndarray, n_classes: int
+) -> tuple[type | nn.Module, np.ndarray, str]:
+    """The student ``arch``, the EEG windows as it reads them, and its head.
+
+    ``eeg`` holds windows ``(n, n_chans, n_times)`` or feature vectors.
+    braindecode and registered models come as classes (the estimator sizes
+    them from the data) and read the windows as they are; a TorchEEG model
+    comes built for the windows' shape (with torch's current random state)
+    and the windows laid out for it.
+    """
+    eeg = with_time_axis(eeg)
+    if torcheeg_models.is_torcheeg(arch):
+        model = torcheeg_models.build(arch, *eeg.shape[1:], n_classes)
+        layer = torcheeg_models.spec(arch).feature_layer
+        return model, torcheeg_models.lay_out(arch, eeg), layer
+    return resolve_arch(arch), eeg, "final_layer"
 
 
 class BestValidation(Callback):
@@ -194,6 +227,8 @@ def _student_params(method: str) -> dict:
         return {"distiller": method}
     if method in ABLATIONS:
         return {"distiller": "cmcrd", **ABLATIONS[method]}
+    if method == "cmcrd-beta_auto":
+        return {"distiller": "cmcrd", "beta": "auto", "beta_grid": AUTO_BETA_GRID}
     return {"distiller": "cmcrd", "beta": float(method.removeprefix("cmcrd-beta_"))}
 
 
@@ -235,35 +270,48 @@ def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
             net, fused[tr][:, :, None], y[tr], fused[te][:, :, None], y[te]
         )
         test_modality = "eeg+eye"
-    elif cell.method == "eeg_only":
-        model = resolve_arch(cell.arch)
-        valid = Dataset(with_time_axis(eeg[va]), y[va])
-        settings = _estimator_settings(config, valid, cell.seed)
-        net = EEGClassifier(model, **settings)
-        eeg = with_time_axis(eeg)  # braindecode reads (n, n_chans, n_times)
-        selected, last, seconds = _fit_and_score(net, eeg[tr], y[tr], eeg[te], y[te])
     else:
-        model = resolve_arch(cell.arch)
-        paired = SliceDict(eeg=eeg, eye=eye_for_teacher)
-        valid = Dataset(paired[va], y[va])
-        betas = AUTO_BETAS if cell.method == "cmcrd-beta_auto" else (None,)
-        best = None
-        for beta in betas:
-            params = {"distiller": "cmcrd", "beta": beta}
-            if beta is None:
-                params = _student_params(cell.method)
-            torch.manual_seed(cell.seed)
+        n_classes = int(y.max()) + 1
+        model, student_eeg, layer = build_student(cell.arch, eeg, n_classes)
+        if cell.method == "torcheeg_trainer":
+            from .torcheeg_trainer import fit_classifier_trainer
+
+            predictions = fit_classifier_trainer(
+                model,
+                student_eeg,
+                y,
+                (tr, va, te),
+                n_classes=n_classes,
+                epochs=config.epochs,
+                lr=config.lr,
+                weight_decay=config.weight_decay,
+                batch_size=config.batch_size,
+                seed=cell.seed,
+                device=config.device,
+            )
+            selected = score_predictions(y[te], predictions[0])
+            last = score_predictions(y[te], predictions[1])
+            seconds = predictions[2]
+        elif cell.method == "eeg_only":
+            valid = Dataset(student_eeg[va], y[va])
+            settings = _estimator_settings(config, valid, cell.seed)
+            net = EEGClassifier(model, **settings)
+            selected, last, seconds = _fit_and_score(
+                net, student_eeg[tr], y[tr], student_eeg[te], y[te]
+            )
+        else:
+            paired = SliceDict(eeg=student_eeg, eye=eye_for_teacher)
+            valid = Dataset(paired[va], y[va])
             net = CMCRDClassifier(
                 model,
                 teacher=teacher.module_,
-                **params,
+                feature_layer=layer,
+                **_student_params(cell.method),
                 **_estimator_settings(config, valid, cell.seed),
             )
-            result = _fit_and_score(net, paired[tr], y[tr], eeg[te], y[te])
-            score = dict(net.callbacks_)["select"].best_score_
-            if best is None or score > best[0]:
-                best = (score, result)
-        selected, last, seconds = best[1]
+            selected, last, seconds = _fit_and_score(
+                net, paired[tr], y[tr], student_eeg[te], y[te]
+            )
     return _rows(
         config, cell, selected, last, seconds, len(tr), teacher_accuracy, test_modality
     )

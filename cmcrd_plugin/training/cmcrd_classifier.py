@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
+import numbers
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import numpy as np
 import torch
 from braindecode import EEGClassifier
+from sklearn.base import clone
 from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 from torch import nn
@@ -62,6 +64,9 @@ def _registered_distillers() -> list[str]:
     return [name for name in available("loss") if _is_distiller(get_loss(name))]
 
 
+AUTO_BETA_GRID = (0.0, 0.005, 0.02, 0.1)
+
+
 class CMCRDClassifier(PairedEEGClassifier):
     """A braindecode ``EEGClassifier`` that distils a frozen teacher into the model.
 
@@ -105,10 +110,21 @@ class CMCRDClassifier(PairedEEGClassifier):
     distiller : str or Distiller subclass
         Registered loss name or class, built as
         ``cls(student_dim, teacher_dim, **distiller__kwargs)``.
-    beta : float or None
+    beta : float, None or "auto"
         Weight of the distillation term; ``None`` takes the distiller's
         ``default_weight`` (the authors' value: 0.02 for CMCRD and CRD, 10 for
         KD and NST, 1 for FitNet and RKD, 100 for SP, 1000 for PKT).
+        ``"auto"`` chooses it on the validation split (``train_split``): one
+        fit per value of ``beta_grid``, each from the same random state, and
+        the net keeps the fit with the highest ``valid_acc`` reached in any
+        epoch (ties go to the smaller weight). With 0 in the grid the student
+        falls back to cross-entropy alone when the teacher does not help on
+        validation. The chosen weight is ``beta_``, every value's score
+        ``beta_scores_``; ``fit`` costs ``len(beta_grid)`` fits.
+    beta_grid : sequence of float
+        The weights ``beta="auto"`` tries: ``(0, 0.005, 0.02, 0.1)`` by
+        default, a small grid around the authors' 0.02 (larger weights of the
+        signed CMCRD term can pull the student below chance).
     kd_weight : float
         Weight of an extra Hinton KD term on the logits, added on top of any
         distiller (the authors' ``--kd`` flag). 0 (off) by default.
@@ -175,7 +191,8 @@ class CMCRDClassifier(PairedEEGClassifier):
         *args,
         teacher: nn.Module | None = None,
         distiller: str | type = "cmcrd",
-        beta: float | None = None,
+        beta: float | Literal["auto"] | None = None,
+        beta_grid: Sequence[float] = AUTO_BETA_GRID,
         kd_weight: float = 0.0,
         kd_temperature: float = 4.0,
         mcc_weight: float = 0.0,
@@ -190,6 +207,7 @@ class CMCRDClassifier(PairedEEGClassifier):
         self.teacher = teacher
         self.distiller = distiller
         self.beta = beta
+        self.beta_grid = beta_grid
         self.kd_weight = kd_weight
         self.kd_temperature = kd_temperature
         self.mcc_weight = mcc_weight
@@ -209,7 +227,15 @@ class CMCRDClassifier(PairedEEGClassifier):
 
     @property
     def distill_weight(self) -> float:
-        """``beta``, or the distiller's default weight when ``beta`` is None."""
+        """``beta``, the weight ``beta="auto"`` chose (``beta_``), or the
+        distiller's default weight when ``beta`` is None."""
+        if self.beta == "auto":
+            if not hasattr(self, "beta_"):
+                raise ValueError(
+                    "beta='auto' is chosen by fit(), on the validation split; "
+                    "call fit() before partial_fit(), or pass a number as beta"
+                )
+            return self.beta_
         if self.beta is not None:
             return self.beta
         return self._distiller_class().default_weight
@@ -236,6 +262,10 @@ class CMCRDClassifier(PairedEEGClassifier):
             raise ValueError(
                 "teacher_cache must be True, False or 'auto', "
                 f"got {self.teacher_cache!r}"
+            )
+        if not (self.beta in (None, "auto") or isinstance(self.beta, numbers.Real)):
+            raise ValueError(
+                f"beta must be a number, None or 'auto', got {self.beta!r}"
             )
         if self.student_key == self.teacher_key:
             raise ValueError(
@@ -314,6 +344,40 @@ class CMCRDClassifier(PairedEEGClassifier):
             name != "train_labels" for name, _ in self.distiller_.named_buffers()
         )
 
+    # -- beta="auto" ------------------------------------------------------
+    def fit(self, X, y=None, **fit_params):
+        """As ``EEGClassifier.fit``; with ``beta="auto"``, one fit per weight of
+        ``beta_grid``, keeping the best on validation (see ``beta``)."""
+        if self.beta != "auto":
+            return super().fit(X, y, **fit_params)
+        grid = sorted({float(beta) for beta in self.beta_grid})
+        if not grid or min(grid) < 0:
+            raise ValueError(
+                f"beta_grid must hold weights >= 0, got {tuple(self.beta_grid)!r}"
+            )
+        if self.train_split is None:
+            raise ValueError(
+                "beta='auto' chooses beta on the validation split, and "
+                "train_split is None; pass train_split=ValidSplit(...) or "
+                "predefined_split(valid_dataset)"
+            )
+        own_params = self.get_params(deep=False)
+        start_state = _rng_state()
+        scores, best = {}, None
+        for beta in grid:
+            _set_rng_state(start_state)  # every weight from the same start
+            candidate = clone(self).set_params(beta=beta)
+            candidate.fit(X, y, **fit_params)
+            scores[beta] = _best_valid_accuracy(candidate)
+            if best is None or scores[beta] > scores[best.beta]:
+                best = candidate  # ties keep the smaller weight, tried first
+        self.__dict__.update(best.__dict__)  # the chosen fit's fitted state
+        self.__dict__.update(own_params)  # and this net's own parameters
+        self.beta_, self.beta_scores_ = best.beta, scores
+        if self.verbose:
+            print(f"beta='auto': beta_={self.beta_} (valid_acc {scores})")
+        return self
+
     # -- one fit ---------------------------------------------------------
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         super().on_train_begin(net, X=X, y=y, **kwargs)
@@ -323,6 +387,7 @@ class CMCRDClassifier(PairedEEGClassifier):
                 "one with TeacherClassifier and pass teacher_net.module_ (only "
                 "distiller='none' without kd_weight trains without a teacher)"
             )
+        self.distill_weight  # noqa: B018 - refuses beta="auto" before fit()
         window = self._first_window(X, y)
         if self.distiller_ is None:  # sizes known only from data
             self._set_module("distiller", self._build_distiller(self._sizes(window)))
@@ -462,3 +527,25 @@ class CMCRDClassifier(PairedEEGClassifier):
         for name, value in record.items():
             self.history.record_batch(name, value.item())
         return {"loss": loss, "y_pred": logits_s}
+
+
+def _rng_state() -> tuple:
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
+    return torch.get_rng_state(), cuda
+
+
+def _set_rng_state(state: tuple) -> None:
+    cpu, cuda = state
+    torch.set_rng_state(cpu)
+    if cuda is not None:
+        torch.cuda.set_rng_state_all(cuda)
+
+
+def _best_valid_accuracy(net: CMCRDClassifier) -> float:
+    scores = [row.get("valid_acc") for row in net.history]
+    if any(score is None for score in scores):
+        raise ValueError(
+            "beta='auto' scores each weight on valid_acc, and the validation "
+            "split gave none; check train_split"
+        )
+    return float(max(scores))
