@@ -150,6 +150,22 @@ def test_synth_refuses_subjects_outside_the_dataset(
     assert not out.exists()  # nothing written, not even the folder
 
 
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["seed_v", "--window-fraction", "2"], "--window-fraction: must be in (0, 1]"),
+        (["seed_iv", "--seed", "-1"], "--seed: must be at least 0, got -1"),
+        (["seed", "--raw"], "--raw is only available for seed_iv"),
+    ],
+)
+def test_bad_synth_options_are_refused_in_one_line(argv, message, tmp_path, capsys):
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as exit_:
+        main(["synth", argv[0], str(out), "--subjects", "1", *argv[1:]])
+    assert message in _one_line_error(capsys, exit_, "synth")
+    assert not out.exists()
+
+
 def test_synth_refuses_a_folder_written_with_other_settings(tmp_path, capsys):
     out = tmp_path / "sv"
     assert _synth("seed_v", str(out), "--subjects", "1", "--seed", "0") == 0
