@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .benchmark.config import DATASETS, SCENARIOS
+from .formats.seed_iv import SUBJECTS as SEED_IV_SUBJECTS
 from .registry import KIND_HOOKS
 
 
@@ -55,16 +56,19 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         jobs=args.jobs,
     )
     from .benchmark.config import BenchmarkConfigError
+    from .synthetic.folder import SyntheticDataError
 
     try:
         main(cfg)
-    except BenchmarkConfigError as exc:
-        raise SystemExit(f"cmcrd demo: error: {exc}") from exc
+    except (BenchmarkConfigError, SyntheticDataError) as exc:
+        raise CommandError(str(exc)) from exc
     return 0
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
     from .synthetic import write_seed, write_seed_iv, write_seed_v
+    from .synthetic.folder import SyntheticDataError
+    from .synthetic.seed_iv import written_bytes
 
     kwargs = dict(
         seed=args.seed,
@@ -74,17 +78,48 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     )
     if args.subjects:
         kwargs["subjects"] = args.subjects
-    if args.dataset == "seed_iv":
-        kwargs["raw"] = args.raw
-    elif args.raw:
-        raise SystemExit("--raw is only available for seed_iv")
+    if args.raw and args.dataset != "seed_iv":
+        raise CommandError("--raw is only available for seed_iv")
     writers = {"seed_v": write_seed_v, "seed_iv": write_seed_iv, "seed": write_seed}
-    root = writers[args.dataset](args.output, **kwargs)
+    try:
+        if args.dataset == "seed_iv":
+            kwargs["raw"] = args.raw
+        if args.raw:
+            size = written_bytes(
+                kwargs.get("subjects", SEED_IV_SUBJECTS),
+                window_fraction=args.window_fraction,
+                raw=True,
+            )
+            question = f"seed_iv with --raw writes about {_size(size)} to {args.output}"
+            if not args.yes and not _confirmed(question):
+                print("nothing written")
+                return 1
+        root = writers[args.dataset](args.output, **kwargs)
+    except SyntheticDataError as exc:
+        raise CommandError(str(exc)) from exc
     print(
         f"wrote synthetic {args.dataset} to {root} "
         "(synthetic data, not real recordings)"
     )
     return 0
+
+
+def _size(n_bytes: int) -> str:
+    """``n_bytes`` in MB or GB, one decimal."""
+    if n_bytes >= 1e9:
+        return f"{n_bytes / 1e9:.1f} GB"
+    return f"{n_bytes / 1e6:.1f} MB"
+
+
+def _confirmed(question: str) -> bool:
+    """Ask ``question`` on the terminal; refuse when there is none."""
+    if not sys.stdin.isatty():
+        raise CommandError(f"{question}; pass --yes to confirm (no terminal to ask on)")
+    try:
+        answer = input(f"{question}. Write it? [y/N] ")
+    except EOFError:
+        answer = ""
+    return answer.strip().lower() in {"y", "yes"}
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
@@ -139,6 +174,46 @@ def _report(config, table):
     )
 
 
+class CommandError(Exception):
+    """A refused command: ``main`` prints it in one line and exits with 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage block)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
+    return value
+
+
+def _available_device(text: str) -> str:
+    """A torch device that this machine has (``cpu``, ``cuda:0``, ``mps``, ...)."""
+    import torch
+
+    try:
+        device = torch.device(text)
+    except (RuntimeError, TypeError) as exc:
+        raise argparse.ArgumentTypeError(f"device {text!r}: {exc}") from exc
+    if device.type == "cpu":
+        return text
+    backend = getattr(torch, device.type, None)  # torch.cuda, torch.mps, ...
+    is_available = getattr(backend, "is_available", None)
+    count = getattr(backend, "device_count", lambda: 1)
+    if is_available is None or not is_available():
+        raise argparse.ArgumentTypeError(f"device {text!r} is not available here")
+    if device.index is not None and device.index >= count():
+        raise argparse.ArgumentTypeError(
+            f"device {text!r} is not available here ({count()} {device.type} device(s))"
+        )
+    return text
+
+
 def _fraction(text: str) -> float:
     value = float(text)
     if not 0 < value <= 1:
@@ -155,7 +230,7 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``cmcrd`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="cmcrd",
         description="Cross-modal contrastive representation distillation tools.",
     )
@@ -176,7 +251,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--epochs", type=_positive_int, default=30)
     p.add_argument("--window-fraction", type=_fraction, default=1.0)
-    p.add_argument("--seed", type=int, default=2022, help="seed of the synthetic data")
+    p.add_argument(
+        "--seed",
+        type=_non_negative_int,
+        default=2022,
+        help="seed of the synthetic data",
+    )
     p.add_argument(
         "--train-seeds",
         type=int,
@@ -186,7 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--output", type=Path, default=None, help="write tidy rows as CSV")
     p.add_argument("--cache-dir", type=Path, default=None)
-    p.add_argument("--device", default="cpu")
+    p.add_argument(
+        "--device", type=_available_device, default="cpu", help="a torch device here"
+    )
     p.add_argument(
         "--jobs", type=_positive_int, default=2, help="pipelines trained at a time"
     )
@@ -213,9 +295,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--raw", action="store_true", help="seed_iv: also write eeg_raw_data"
     )
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--window-fraction", type=float, default=1.0)
-    p.add_argument("--overwrite", action="store_true")
+    p.add_argument("--seed", type=_non_negative_int, default=0)
+    p.add_argument("--window-fraction", type=_fraction, default=1.0)
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="rewrite existing files; replace a dataset written with other settings",
+    )
+    p.add_argument(
+        "--yes", action="store_true", help="seed_iv --raw: write without asking"
+    )
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=_cmd_synth)
 
@@ -272,7 +361,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cmcrd`` console script."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except CommandError as exc:
+        print(f"cmcrd {args.command}: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -35,6 +35,7 @@ from ..formats.seed import (
     eeg_label_member,
     eye_data_key,
 )
+from .folder import SyntheticFolder, check_ids, generator_settings
 from .io import scaled_counts, write_atomic, write_mat, write_npz, write_pickle
 from .latent import LatentEmotionGenerator
 
@@ -43,6 +44,8 @@ from .latent import LatentEmotionGenerator
 WINDOW_COUNTS: tuple[int, ...] = tuple(
     int(n) for n in np.random.default_rng(20180412).integers(45, 67, len(CLIP_LABELS))
 )
+SUBJECTS = tuple(range(1, 16))
+"""SEED's 15 subjects (the release has eye data for ``SUBJECTS_WITH_EYE``)."""
 
 
 def write_seed(
@@ -60,15 +63,24 @@ def write_seed(
     Parameters
     ----------
     subjects, sessions : iterable of int
-        Default: the 12 subjects with eye data, 3 sessions each.
+        Among SEED's subjects 1..15 and sessions 1..3; default: the 12
+        subjects with eye data, 3 sessions each.
     eye_format : {"pickle", "mat"}
         The eye file variant (pickle without extension, or ``.mat`` ``cell``).
     Other parameters as :func:`~cmcrd_plugin.synthetic.write_seed_v`.
     """
     check_eye_format(eye_format)
+    subjects = check_ids(subjects, SUBJECTS, "seed subjects")
+    sessions = check_ids(sessions, SESSIONS, "seed sessions")
     counts = scaled_counts(WINDOW_COUNTS, window_fraction)
     base = Path(root) / RELEASE_FOLDER / DEFAULT_LANGUAGE
     gen = LatentEmotionGenerator(N_CLASSES, EYE_DIM, seed=seed)
+    settings = {
+        "generator": generator_settings(gen),
+        "window_fraction": window_fraction,
+        "eye_format": eye_format,
+    }
+    folder = SyntheticFolder.claim(root, "seed", settings, (RELEASE_FOLDER,), overwrite)
     jobs = [(s, sub) for sub in subjects for s in sessions]
     for session, subject in tqdm(jobs, desc="synthetic SEED", disable=not progress):
         record = SEEDRecord.at(base, subject, session, eye_format)
@@ -91,9 +103,11 @@ def write_seed(
             members[eeg_label_member(part)] = labels
             eye_fields[eye_data_key(part)] = np.concatenate([c[1] for c in chunks])
         write_atomic(record.eeg_path, partial(write_npz, **members))
+        folder.wrote(record.eeg_path)
         if eye_format == "pickle":
             write_atomic(record.eye_path, partial(write_pickle, obj=eye_fields))
         else:
             variables = {EYE_MAT_VARIABLE: eye_fields}
             write_atomic(record.eye_path, partial(write_mat, variables=variables))
+        folder.wrote(record.eye_path)
     return Path(root)

@@ -20,8 +20,11 @@ from tqdm.auto import tqdm
 
 from ..data.channels import N_BANDS, N_CHANNELS
 from ..formats.seed_iv import (
+    EEG_FEATURE_FOLDER,
     EEG_RAW_FOLDER,
     EYE_DIM,
+    EYE_FOLDER,
+    FEATURES,
     N_CLASSES,
     N_TRIALS,
     SESSION1_WINDOW_COUNTS,
@@ -35,6 +38,7 @@ from ..formats.seed_iv import (
     feature_key,
     raw_key,
 )
+from .folder import SyntheticFolder, check_ids, generator_settings
 from .io import scaled_counts, write_atomic, write_mat
 from .latent import LatentEmotionGenerator
 
@@ -46,6 +50,8 @@ WINDOW_COUNTS = tuple(
     for s in range(len(SESSIONS))
 )
 _BANDS_HZ = ((1, 4), (4, 8), (8, 14), (14, 31), (31, 50))
+DTYPE = np.float64
+"""The dtype of every array written (as in the real release)."""
 
 
 def _raw_from_de(de: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -60,7 +66,34 @@ def _raw_from_de(de: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     for b, (lo, hi) in enumerate(_BANDS_HZ):
         gain[:, :, (freqs >= lo) & (freqs < hi)] = amplitude[:, :, b : b + 1]
     signal = np.fft.irfft(spectrum * gain, n=WINDOW_SAMPLES, axis=2)
-    return signal.transpose(1, 0, 2).reshape(N_CHANNELS, -1)
+    return signal.transpose(1, 0, 2).reshape(N_CHANNELS, -1).astype(DTYPE)
+
+
+def _checked(subjects, sessions, window_fraction) -> tuple[list, list, list]:
+    """Subjects, sessions and the window counts of each session."""
+    subjects = check_ids(subjects, SUBJECTS, "seed_iv subjects")
+    sessions = check_ids(sessions, SESSIONS, "seed_iv sessions")
+    counts = [scaled_counts(c, window_fraction) for c in WINDOW_COUNTS]
+    return subjects, sessions, counts
+
+
+def written_bytes(
+    subjects: Iterable[int] = SUBJECTS,
+    sessions: Iterable[int] = SESSIONS,
+    window_fraction: float = 1.0,
+    raw: bool = False,
+) -> int:
+    """Bytes of the arrays :func:`write_seed_iv` writes with these arguments.
+
+    The files are slightly larger (MATLAB headers). At full size, the raw EEG
+    is about 15 GB (62 channels x 800 samples per window, float64).
+    """
+    subjects, sessions, counts = _checked(subjects, sessions, window_fraction)
+    values = len(FEATURES) * N_CHANNELS * N_BANDS + EYE_DIM
+    if raw:
+        values += N_CHANNELS * WINDOW_SAMPLES
+    windows = len(subjects) * sum(sum(counts[s - 1]) for s in sessions)
+    return windows * values * np.dtype(DTYPE).itemsize
 
 
 def write_seed_iv(
@@ -77,6 +110,9 @@ def write_seed_iv(
 
     Parameters
     ----------
+    root : path
+        Output folder (created); what it may already hold is that of
+        :func:`~cmcrd_plugin.synthetic.write_seed_v`.
     subjects, sessions : iterable of int
         Subjects 1..15 and sessions 1..3 to write (default: the full dataset,
         15 x 3 x 24 trials with real-like window counts).
@@ -85,15 +121,28 @@ def write_seed_iv(
     window_fraction : float
         Scale the window counts (every trial keeps at least 2 windows).
     raw : bool
-        Also write ``eeg_raw_data`` (about 140 MB per subject-session at full size).
+        Also write ``eeg_raw_data`` (about 340 MB per subject-session at full
+        size, 15 GB in all: see :func:`written_bytes`).
     overwrite : bool
-        Rewrite existing files.
+        Rewrite existing files; replace a dataset written with other settings.
     progress : bool
         Show a progress bar.
+
+    Raises
+    ------
+    SyntheticDataError
+        Before anything is written: a subject or session id outside the
+        dataset, or a folder that holds other data.
     """
-    counts = [scaled_counts(c, window_fraction) for c in WINDOW_COUNTS]
+    subjects, sessions, counts = _checked(subjects, sessions, window_fraction)
     root = Path(root)
     gen = LatentEmotionGenerator(N_CLASSES, EYE_DIM, seed=seed)
+    settings = {
+        "generator": generator_settings(gen),
+        "window_fraction": window_fraction,
+    }
+    layout = (EEG_FEATURE_FOLDER, EYE_FOLDER, EEG_RAW_FOLDER)
+    folder = SyntheticFolder.claim(root, "seed_iv", settings, layout, overwrite)
     jobs = [(s, sub) for s in sessions for sub in subjects]
     for session, subject in tqdm(jobs, desc="synthetic SEED-IV", disable=not progress):
         record = SEEDIVRecord.at(root, subject, session)
@@ -119,11 +168,14 @@ def write_seed_iv(
                 "psd_LDS": np.exp(0.2 * smooth),
             }
             for feature, x in variants.items():
-                eeg_vars[feature_key(feature, t)] = x.transpose(1, 0, 2)  # (62, W, 5)
-            eye_vars[eye_key(t)] = eye.T  # (31, W)
+                eeg_vars[feature_key(feature, t)] = x.transpose(1, 0, 2).astype(
+                    DTYPE
+                )  # (62, W, 5)
+            eye_vars[eye_key(t)] = eye.T.astype(DTYPE)  # (31, W)
             if raw:
                 raw_vars[raw_key(subject, t)] = _raw_from_de(de, rng)
         contents = {"eeg": eeg_vars, "eye": eye_vars, "raw": raw_vars}
         for kind, path in paths.items():
             write_atomic(path, partial(write_mat, variables=contents[kind]))
+            folder.wrote(path)
     return root

@@ -19,7 +19,9 @@ from tqdm.auto import tqdm
 
 from ..formats.seed_v import (
     DATA_MEMBER,
+    EEG_FOLDER,
     EYE_DIM,
+    EYE_FOLDER,
     LABEL_MEMBER,
     N_CLASSES,
     N_KEYS,
@@ -29,6 +31,7 @@ from ..formats.seed_v import (
     SEEDVRecord,
     session_and_trial,
 )
+from .folder import SyntheticFolder, check_ids, generator_settings
 from .io import scaled_counts, write_atomic, write_npz
 from .latent import LatentEmotionGenerator
 
@@ -54,17 +57,20 @@ def write_seed_v(
     Parameters
     ----------
     root : path
-        Output folder (created). Existing subject files are kept unless
-        ``overwrite``.
+        Output folder (created). It may hold this dataset written with the
+        same settings (existing subject files are kept unless ``overwrite``),
+        but not with other settings, nor SEED-V files of another origin,
+        unless ``overwrite`` (:mod:`cmcrd_plugin.synthetic.folder`).
     subjects : iterable of int
-        Subject ids (the real release has 1..16).
+        Subject ids, among the real release's 1..16.
     seed : int
         Seed; the same seed gives byte-identical arrays.
     window_fraction : float
         Scale the real-like window counts (for example 0.25 for quick demos);
         every trial keeps at least 4 windows.
     overwrite : bool
-        Rewrite files that already exist.
+        Rewrite files that already exist; replace a dataset written with other
+        settings (its files are removed first).
     progress : bool
         Show a progress bar.
     generator : LatentEmotionGenerator, optional
@@ -74,11 +80,24 @@ def write_seed_v(
     -------
     Path
         ``root``.
+
+    Raises
+    ------
+    SyntheticDataError
+        Before anything is written: a subject id outside 1..16, or a folder
+        that holds other data (see ``root``).
     """
     root = Path(root)
+    subjects = check_ids(subjects, SUBJECTS, "seed_v subjects")
     gen = generator or LatentEmotionGenerator(N_CLASSES, EYE_DIM, seed=seed)
     counts = scaled_counts(WINDOW_COUNTS, window_fraction, minimum=4)
-    subjects = list(subjects)
+    settings = {
+        "generator": generator_settings(gen),
+        "window_fraction": window_fraction,
+    }
+    folder = SyntheticFolder.claim(
+        root, "seed_v", settings, (EEG_FOLDER, EYE_FOLDER), overwrite
+    )
     for subject in tqdm(subjects, desc="synthetic SEED-V", disable=not progress):
         record = SEEDVRecord.at(root, subject)
         if not overwrite and record.eeg_path.exists() and record.eye_path.exists():
@@ -94,4 +113,5 @@ def write_seed_v(
         for path, data in ((record.eeg_path, eeg), (record.eye_path, eye)):
             members = {DATA_MEMBER: pickle.dumps(data), LABEL_MEMBER: label_pickle}
             write_atomic(path, partial(write_npz, **members))
+            folder.wrote(path)
     return root

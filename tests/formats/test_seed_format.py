@@ -12,6 +12,7 @@ from cmcrd_plugin.data.seed import find_records, language_folder
 from cmcrd_plugin.formats import seed
 from cmcrd_plugin.formats.seed import SEEDRecord
 from cmcrd_plugin.synthetic import write_seed
+from cmcrd_plugin.synthetic.folder import settings_file
 
 
 def test_names_and_labels_are_those_of_the_release():
@@ -66,7 +67,8 @@ def test_writer_writes_exactly_the_records_the_reader_finds(tmp_path, eye_format
     }
     assert set(find_records(tmp_path)) == expected
     written_files = {p for p in tmp_path.rglob("*") if p.is_file()}
-    assert written_files == {p for r in expected for p in (r.eeg_path, r.eye_path)}
+    data_files = {p for r in expected for p in (r.eeg_path, r.eye_path)}
+    assert written_files == data_files | {settings_file(tmp_path, "seed")}
 
 
 def test_writer_uses_the_member_names(tmp_path):

@@ -15,6 +15,7 @@ from cmcrd_plugin.formats.seed_iv import (
     EYE_FOLDER,
     SEEDIVRecord,
 )
+from cmcrd_plugin.synthetic.folder import settings_file
 
 
 def test_labels_and_counts_are_those_of_the_release():
@@ -70,7 +71,7 @@ def test_writer_writes_exactly_the_records_the_reader_finds(seed_iv_root):
     assert set(find_records(seed_iv_root, EEG_RAW_FOLDER)) == raw
     written_files = {p for p in seed_iv_root.rglob("*") if p.is_file()}
     paths = {p for r in features | raw for p in (r.eeg_path, r.eye_path)}
-    assert written_files == paths
+    assert written_files == paths | {settings_file(seed_iv_root, "seed_iv")}
 
 
 def test_writer_uses_the_key_names(seed_iv_root):

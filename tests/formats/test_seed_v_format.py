@@ -15,6 +15,7 @@ from cmcrd_plugin.data.seed_v import (
 from cmcrd_plugin.formats import seed_v
 from cmcrd_plugin.formats.seed_v import SEEDVRecord
 from cmcrd_plugin.synthetic import write_seed_v
+from cmcrd_plugin.synthetic.folder import settings_file
 
 
 def test_names_and_labels_are_those_of_the_release():
@@ -61,7 +62,8 @@ def written(tmp_path_factory):
 def test_writer_writes_exactly_the_records_the_reader_finds(written):
     expected = [SEEDVRecord.at(written, s) for s in (2, 5)]
     written_files = {p for p in written.rglob("*") if p.is_file()}
-    assert written_files == {p for r in expected for p in (r.eeg_path, r.eye_path)}
+    data_files = {p for r in expected for p in (r.eeg_path, r.eye_path)}
+    assert written_files == data_files | {settings_file(written, "seed_v")}
     assert find_records(written) == expected
     with np.load(expected[0].eeg_path) as archive:
         assert sorted(archive.files) == [seed_v.DATA_MEMBER, seed_v.LABEL_MEMBER]
