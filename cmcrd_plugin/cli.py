@@ -125,6 +125,7 @@ def _confirmed(question: str) -> bool:
 def _cmd_bench(args: argparse.Namespace) -> int:
     from .benchmark.config import BenchmarkConfigError, load_config
     from .benchmark.runner import run_benchmark
+    from .synthetic.folder import SyntheticDataError
 
     try:
         config = load_config(
@@ -148,7 +149,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         raise SystemExit(f"cmcrd bench: error: {exc}") from exc
     try:
         table = run_benchmark(config, progress=not args.no_progress)
-    except BenchmarkConfigError as exc:  # for example no architecture builds
+    # for example no architecture builds, or a data folder of other settings
+    except (BenchmarkConfigError, SyntheticDataError) as exc:
         raise SystemExit(f"cmcrd bench: error: {exc}") from exc
     output = config.output
     failed = int((table["status"] == "failed").sum() // 2)

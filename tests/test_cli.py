@@ -262,8 +262,8 @@ def _demo(tmp_path, *argv: str) -> int:
         (["--backbone", "nope"], "architecture 'nope' is neither"),
         (["--device", "tpu"], "device 'tpu'"),
         (["--device", "cuda:3"], "device 'cuda:3' is not available here"),
-        (["--subjects", "0"], "subjects [0]"),
-        (["--subjects", "2", "99"], "subjects [99]"),
+        (["--subjects", "0"], "subjects: [0] not among seed_v's 1..16"),
+        (["--subjects", "2", "99"], "subjects: [99] not among"),
     ],
 )
 def test_bad_demo_options_are_refused_in_one_line(

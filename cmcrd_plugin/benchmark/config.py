@@ -159,6 +159,16 @@ class BenchmarkConfig:
             raise BenchmarkConfigError(
                 "archs, methods and seeds need at least one value each"
             )
+        if self.dataset != "paired_npz":
+            from .data import ALL_SUBJECTS
+
+            valid = ALL_SUBJECTS[self.dataset]
+            bad = [s for s in self.subjects if s not in valid]
+            if bad:
+                raise BenchmarkConfigError(
+                    f"subjects: {bad} not among {self.dataset}'s "
+                    f"{min(valid)}..{max(valid)}"
+                )
         from .methods import is_known_method
 
         unknown = [m for m in self.methods if not is_known_method(m)]

@@ -132,8 +132,8 @@ def torcheeg_models() -> types.ModuleType:
 
 def build(arch: str, n_chans: int, n_times: int, n_classes: int) -> nn.Module:
     """The TorchEEG model ``arch`` for windows ``(n_chans, n_times)``."""
-    cls = getattr(torcheeg_models(), arch.removeprefix(PREFIX))
-    return cls(**spec(arch).kwargs(n_chans, n_times, n_classes))
+    kwargs = spec(arch).kwargs(n_chans, n_times, n_classes)
+    return getattr(torcheeg_models(), arch.removeprefix(PREFIX))(**kwargs)
 
 
 def lay_out(arch: str, windows: np.ndarray) -> np.ndarray:

@@ -42,6 +42,8 @@ def test_a_profile_of_ones_own(tmp_path):
         (["--jobs", "-2"], "must be at least 1"),
         (["--methods", "eeg_only", "magic"], "unknown ['magic']"),
         (["--archs", "nope"], "nope: ValueError: architecture 'nope'"),
+        (["--subjects", "0", "99"], "subjects: [0, 99] not among seed_v's 1..16"),
+        (["--archs", "torcheeg.Nope"], "the benchmark knows the TorchEEG models"),
     ],
 )
 def test_bad_options_are_one_line_errors(argv, message, tmp_path, capsys):
