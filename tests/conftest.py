@@ -48,3 +48,25 @@ def seed_iv_root(tmp_path_factory):
         progress=False,
     )
     return root
+
+
+@pytest.fixture(scope="session")
+def torcheeg_split(seed_v_root, tmp_path_factory):
+    """The first (train, test) split of a paired TorchEEG SEED-V dataset, cut by
+    TorchEEG's ``KFoldPerSubjectCrossTrial``; samples are tensors."""
+    pytest.importorskip("torcheeg")
+    from torcheeg import transforms
+    from torcheeg.model_selection import KFoldPerSubjectCrossTrial
+
+    from cmcrd_plugin.torcheeg_datasets import PairedSEEDV
+
+    cache = tmp_path_factory.mktemp("torcheeg")
+    ds = PairedSEEDV(
+        seed_v_root,
+        io_path=cache / "io",
+        online_transform=transforms.ToTensor(),
+        eye_transform=transforms.ToTensor(),
+        verbose=False,
+    )
+    folds = KFoldPerSubjectCrossTrial(n_splits=3, split_path=str(cache / "k"))
+    return next(iter(folds.split(ds)))

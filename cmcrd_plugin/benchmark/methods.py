@@ -11,6 +11,10 @@ Methods (the ``method`` column):
     it: TorchEEG's own ``ClassifierTrainer`` (PyTorch Lightning; Adam at the
     run's learning rate and weight decay, no schedule). For TorchEEG
     architectures only.
+``cmcrd_trainer``
+    A TorchEEG architecture as a CMCRD student through this package's
+    Lightning ``CMCRDTrainer``, on TorchEEG's recipe (the optimiser of
+    ``torcheeg_trainer``). For TorchEEG architectures only.
 ``cmcrd``, ``crd``, ``kd``, ``fitnet``, ``nst``, ``sp``, ``rkd``, ``pkt``
     The architecture as a student of the frozen eye teacher, through
     ``CMCRDClassifier(distiller=...)`` with the authors' weights.
@@ -66,7 +70,7 @@ ABLATIONS = {
 }
 TEACHER_ARCH = "mlp"
 ARCH_FREE_METHODS = ("eye_teacher", "fusion")
-TORCHEEG_METHODS = ("torcheeg_trainer",)
+TORCHEEG_METHODS = ("torcheeg_trainer", "cmcrd_trainer")
 
 
 def is_known_method(method: str) -> bool:
@@ -273,25 +277,16 @@ def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
     else:
         n_classes = int(y.max()) + 1
         model, student_eeg, layer = build_student(cell.arch, eeg, n_classes)
-        if cell.method == "torcheeg_trainer":
-            from .torcheeg_trainer import fit_classifier_trainer
-
-            predictions = fit_classifier_trainer(
-                model,
+        if cell.method in TORCHEEG_METHODS:
+            selected, last, seconds = _fit_with_lightning(
+                config,
+                cell,
+                fold,
+                (model, layer, teacher.module_),
                 student_eeg,
+                eye_for_teacher,
                 y,
-                (tr, va, te),
-                n_classes=n_classes,
-                epochs=config.epochs,
-                lr=config.lr,
-                weight_decay=config.weight_decay,
-                batch_size=config.batch_size,
-                seed=cell.seed,
-                device=config.device,
             )
-            selected = score_predictions(y[te], predictions[0])
-            last = score_predictions(y[te], predictions[1])
-            seconds = predictions[2]
         elif cell.method == "eeg_only":
             valid = Dataset(student_eeg[va], y[va])
             settings = _estimator_settings(config, valid, cell.seed)
@@ -315,6 +310,35 @@ def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
     return _rows(
         config, cell, selected, last, seconds, len(tr), teacher_accuracy, test_modality
     )
+
+
+def _fit_with_lightning(config, cell, fold, models, eeg, eye, y):
+    """``torcheeg_trainer`` and ``cmcrd_trainer``: test scores and seconds.
+
+    ``models`` is the student, its head and the teacher.
+    """
+    from .torcheeg_trainer import fit_classifier_trainer, fit_cmcrd_trainer
+
+    model, layer, teacher = models
+    settings = dict(
+        n_classes=int(y.max()) + 1,
+        epochs=config.epochs,
+        lr=config.lr,
+        weight_decay=config.weight_decay,
+        batch_size=config.batch_size,
+        seed=cell.seed,
+        device=config.device,
+    )
+    rows = (fold.train, fold.valid, fold.test)
+    if cell.method == "torcheeg_trainer":
+        predicted = fit_classifier_trainer(model, eeg, y, rows, **settings)
+    else:
+        predicted = fit_cmcrd_trainer(
+            model, teacher, eeg, eye, y, rows, feature_layer=layer, **settings
+        )
+    selected, last, seconds = predicted
+    test = y[fold.test]
+    return score_predictions(test, selected), score_predictions(test, last), seconds
 
 
 def _versions() -> str:

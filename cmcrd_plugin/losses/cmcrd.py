@@ -14,6 +14,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .base import Distiller
+from .distributed import gather_rows, mean_across_ranks
 from .entropy import confidence_weights
 from .negatives import ClassAwareSampler
 
@@ -218,9 +219,10 @@ class CMCRDLoss(Distiller):
         scores = torch.bmm(anchors / self.temperature, banks)
         scores = scores.gather(2, candidates.expand(2, -1, -1))
         norms = torch.stack([self.norm_t, self.norm_s])  # view order
-        if self.norm_s <= 0:  # Z: fixed once, from the first batch
+        if self.norm_s <= 0:  # Z: fixed once, from the first (global) batch
             with torch.no_grad():
                 norms = scores.exp().mean(dim=(1, 2)) * self.n_data
+                norms = mean_across_ranks(norms)
                 self.norm_t.copy_(norms[0])
                 self.norm_s.copy_(norms[1])
         k = candidates.shape[1] - 1
@@ -238,10 +240,12 @@ class CMCRDLoss(Distiller):
         """``M[n_i] <- l2norm(mu M[n_i] + (1 - mu) z_i)`` for both banks.
 
         Out of place: autograd saved the banks as they were scored, for this
-        batch's backward pass.
+        batch's backward pass. Under data-parallel training the rows of every
+        rank are gathered first, so that all ranks hold the same banks.
         """
         mu = self.momentum
-        z = torch.stack([z_s, z_t])
+        index = gather_rows(index)
+        z = gather_rows(torch.stack([z_s, z_t]), dim=1)
         rows = F.normalize(mu * self.memory[:, index] + (1 - mu) * z, dim=2)
         self.memory = self.memory.index_copy(1, index, rows)
 

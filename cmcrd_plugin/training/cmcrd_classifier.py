@@ -16,9 +16,9 @@ from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 from torch import nn
 
-from ..losses.base import Distiller, DistillResult
-from ..losses.kd import kd_loss
+from ..losses.base import Distiller
 from ..losses.mcc import MCCLoss
+from ..losses.objective import student_objective
 from ..models.features import declared_feature_size, forward_with_features
 from .base import PairedEEGClassifier
 from .batches import ArrayBatches, batch_loader
@@ -509,16 +509,19 @@ class CMCRDClassifier(PairedEEGClassifier):
         )
         ce = self.get_loss(logits_s, y_true, X=Xi, training=True)
         logits_t, f_t = self._teacher_outputs(Xi, index)
-        out = self.distiller_(f_s, f_t, logits_s, logits_t, y_true, index)
-        distill, parts = (
-            (out.loss, out.parts) if isinstance(out, DistillResult) else (out, {})
+        loss, record = student_objective(
+            self.distiller_,
+            ce,
+            f_s,
+            f_t,
+            logits_s,
+            logits_t,
+            y_true,
+            index,
+            beta=self.distill_weight,
+            kd_weight=self.kd_weight,
+            kd_temperature=self.kd_temperature,
         )
-        loss = ce + self.distill_weight * distill
-        record = {"ce_loss": ce, "distill_loss": distill}
-        record.update({f"distill_{k}": v for k, v in parts.items()})
-        if self.kd_weight > 0:
-            record["kd_loss"] = kd_loss(logits_s, logits_t, self.kd_temperature)
-            loss = loss + self.kd_weight * record["kd_loss"]
         if self.unlabeled_batches_ is not None:
             unlabeled = self.model_input(self.unlabeled_batches_.next(self.device))
             record["mcc_loss"] = MCCLoss()(self.module_(unlabeled))

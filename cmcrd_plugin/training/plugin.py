@@ -11,4 +11,6 @@ def cmcrd_trainers() -> dict[str, str]:
         "cmcrd": "cmcrd_plugin.training.cmcrd_classifier:CMCRDClassifier",
         "teacher": "cmcrd_plugin.training.teacher:TeacherClassifier",
         "eeg_only": "braindecode:EEGClassifier",
+        # TorchEEG-style (Lightning); needs TorchEEG and pytorch-lightning
+        "lightning": "cmcrd_plugin.torcheeg_trainers.cmcrd_trainer:CMCRDTrainer",
     }

@@ -61,7 +61,7 @@ def test_torcheeg_students_and_their_native_trainer_in_a_tiny_grid(tmp_path):
         subjects=(1,),
         scenarios=("default",),
         archs=("torcheeg.DGCNN", "mlp"),
-        methods=("eeg_only", "torcheeg_trainer", "cmcrd"),
+        methods=("eeg_only", "torcheeg_trainer", "cmcrd", "cmcrd_trainer"),
         epochs=1,
         window_fraction=0.25,
         jobs=1,
@@ -72,9 +72,11 @@ def test_torcheeg_students_and_their_native_trainer_in_a_tiny_grid(tmp_path):
     assert ("mlp", "torcheeg_trainer") not in cells  # TorchEEG architectures only
     assert cells[("torcheeg.DGCNN", "torcheeg_trainer")] == 2 * 3
     assert cells[("torcheeg.DGCNN", "cmcrd")] == 2 * 3
-    native = table.query("method == 'torcheeg_trainer'").pivot(
-        index="fold", columns="selection", values="accuracy"
-    )
-    # one epoch: the best validation epoch is the last one
-    np.testing.assert_allclose(native["validation"], native["last_epoch"])
-    assert native.gt(0).all().all()
+    assert cells[("torcheeg.DGCNN", "cmcrd_trainer")] == 2 * 3
+    for method in ("torcheeg_trainer", "cmcrd_trainer"):
+        native = table[table["method"] == method].pivot(
+            index="fold", columns="selection", values="accuracy"
+        )
+        # one epoch: the best validation epoch is the last one
+        np.testing.assert_allclose(native["validation"], native["last_epoch"])
+        assert native.gt(0).all().all()

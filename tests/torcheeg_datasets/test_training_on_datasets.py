@@ -8,11 +8,9 @@ import torch
 pytest.importorskip("torcheeg")
 
 from skorch.dataset import ValidSplit  # noqa: E402
-from torcheeg import transforms  # noqa: E402
-from torcheeg.model_selection import KFoldPerSubjectCrossTrial  # noqa: E402
 
 from cmcrd_plugin.models.mlp import CMCRDMLP  # noqa: E402
-from cmcrd_plugin.torcheeg_datasets import PairedSEEDV, to_paired_windows  # noqa: E402
+from cmcrd_plugin.torcheeg_datasets import to_paired_windows  # noqa: E402
 from cmcrd_plugin.training import CMCRDClassifier, TeacherClassifier  # noqa: E402
 
 FAST = dict(
@@ -26,17 +24,8 @@ FAST = dict(
 
 
 @pytest.fixture(scope="module")
-def split(seed_v_root, tmp_path_factory):
-    cache = tmp_path_factory.mktemp("torcheeg")
-    ds = PairedSEEDV(
-        seed_v_root,
-        io_path=cache / "io",
-        online_transform=transforms.ToTensor(),
-        eye_transform=transforms.ToTensor(),
-        verbose=False,
-    )
-    folds = KFoldPerSubjectCrossTrial(n_splits=3, split_path=str(cache / "k"))
-    return next(iter(folds.split(ds)))
+def split(torcheeg_split):
+    return torcheeg_split
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,138 @@
+"""CMCRDTrainer: TorchEEG-style Lightning training on paired TorchEEG datasets."""
+
+import numpy as np
+import pytest
+import torch
+
+pytest.importorskip("torcheeg")
+
+from pytorch_lightning.callbacks import ModelCheckpoint  # noqa: E402
+from torch.utils.data import DataLoader  # noqa: E402
+
+from cmcrd_plugin import get_trainer  # noqa: E402
+from cmcrd_plugin.models.mlp import CMCRDMLP  # noqa: E402
+from cmcrd_plugin.torcheeg_trainers import CMCRDTrainer  # noqa: E402
+from cmcrd_plugin.training import CMCRDClassifier  # noqa: E402
+
+QUIET = dict(
+    logger=False,
+    enable_checkpointing=False,
+    enable_progress_bar=False,
+    enable_model_summary=False,
+)
+
+
+def mlp(n_chans: int, n_times: int = 1) -> CMCRDMLP:
+    return CMCRDMLP(n_chans=n_chans, n_times=n_times, n_outputs=5, hidden_size=16)
+
+
+@pytest.fixture(scope="module")
+def split(torcheeg_split):
+    return torcheeg_split
+
+
+@pytest.fixture(scope="module")
+def teacher(split):
+    train, _ = split
+    torch.manual_seed(0)
+    net = CMCRDTrainer(mlp(33), distiller="none", student_key="eye", mcc_weight=1.0)
+    net.fit(DataLoader(train, batch_size=32, shuffle=True), max_epochs=2, **QUIET)
+    return net.model
+
+
+def student(teacher, **kwargs) -> CMCRDTrainer:
+    params = dict(distiller_kwargs={"n_negatives": 32}, metrics=["accuracy", "f1score"])
+    return CMCRDTrainer(mlp(62, 5), teacher=teacher, **{**params, **kwargs})
+
+
+def test_a_student_trains_on_a_torcheeg_split_and_tests_and_predicts(split, teacher):
+    train, test = split
+    torch.manual_seed(0)
+    net = student(teacher)
+    net.fit(
+        DataLoader(train, batch_size=32, shuffle=True),
+        DataLoader(test, batch_size=64),
+        max_epochs=2,
+        **QUIET,
+    )
+    assert net.distiller.memory.shape[1] == len(train)
+    assert not net.teacher.training and net.model.training
+    assert not any(p.requires_grad for p in net.teacher.parameters())
+    logged = net.trainer.logged_metrics
+    for name in ("train_ce_loss", "train_distill_loss", "val_accuracy", "val_f1score"):
+        assert name in logged, name
+    metrics = net.test(DataLoader(test, batch_size=64), **QUIET)[0]
+    assert 0 <= metrics["test_accuracy"] <= 1 and "test_f1score" in metrics
+    logits = net.predict(DataLoader(test, batch_size=64), **QUIET)
+    assert torch.cat(logits).shape == (len(test), 5)
+    assert get_trainer("lightning") is CMCRDTrainer
+
+
+def test_the_same_loss_as_cmcrd_classifier_on_the_same_batch(split, teacher):
+    train, _ = split
+    torch.manual_seed(0)
+    lightning = student(teacher)
+    lightning.prepare(train)
+    X, y = next(iter(DataLoader(train, batch_size=16)))
+    X = {**X, "index": torch.arange(16)}
+    net = CMCRDClassifier(
+        CMCRDMLP,
+        teacher=teacher,
+        module__hidden_size=16,
+        distiller__n_negatives=32,
+        train_split=None,
+        max_epochs=1,
+        verbose=0,
+    ).fit(train)  # built and sized for the same training set
+    net.module_.load_state_dict(lightning.model.state_dict())
+    net.distiller_.load_state_dict(lightning.distiller.state_dict())
+    torch.manual_seed(7)  # the same negatives
+    ours = lightning.training_step((X, y), 0)
+    torch.manual_seed(7)
+    theirs = net.train_step_single((X, y))["loss"]
+    assert ours.item() == pytest.approx(theirs.item(), rel=1e-6)
+    assert ours.item() > 0
+
+
+def test_a_resumed_fit_equals_an_uninterrupted_one(split, teacher, tmp_path):
+    train, test = split
+
+    def run(epochs, **kwargs):
+        torch.manual_seed(0)
+        net = student(teacher)
+        checkpoint = ModelCheckpoint(dirpath=tmp_path, filename="last")
+        net.fit(
+            DataLoader(train, batch_size=32, shuffle=True),
+            DataLoader(test, batch_size=64),
+            max_epochs=epochs,
+            callbacks=[checkpoint],
+            logger=False,
+            enable_progress_bar=False,
+            enable_model_summary=False,
+            **kwargs,
+        )
+        return net.state_dict()
+
+    whole = run(3)
+    run(2)  # interrupted after 2 epochs, checkpoint at tmp_path/last.ckpt
+    torch.manual_seed(123)  # whatever the random state when resuming
+    resumed = run(3, ckpt_path=str(tmp_path / "last.ckpt"))
+    assert set(whole) == set(resumed)
+    for name in whole:
+        torch.testing.assert_close(resumed[name], whole[name], msg=name)
+    assert resumed["distiller.norm_s"] > 0
+
+
+def test_clear_errors(split, teacher):
+    train, _ = split
+    with pytest.raises(ValueError, match="needs teacher"):
+        CMCRDTrainer(mlp(62, 5))
+    with pytest.raises(ValueError, match="both 'eeg'"):
+        CMCRDTrainer(mlp(62, 5), teacher=teacher, teacher_key="eeg")
+    net = student(teacher, student_key="emg")
+    with pytest.raises(KeyError, match="no 'emg'"):
+        net.prepare(train)
+    images = torch.utils.data.TensorDataset(torch.zeros(4, 62, 5), torch.zeros(4))
+    with pytest.raises(TypeError, match="keyed by modality"):
+        student(teacher).prepare(images)
+    assert np.isfinite(student(teacher).beta)
