@@ -352,3 +352,21 @@ def test_layout_and_pointer(seed_v_root, tmp_path):
     assert ds.io_path == str(io_path)
     assert ds.cache_path == io_path / (io_path / POINTER).read_text()
     assert versions(io_path) == [ds.cache_path.name]
+
+
+def test_lmdb_builds_in_batches_hold_what_pickle_builds_hold(seed_iv_root, tmp_path):
+    """Raw windows (400 kB each) outgrow a small lmdb map many times over."""
+    from cmcrd_plugin.torcheeg_datasets import PairedSEEDIVRaw
+
+    needs_lmdb("lmdb")
+    lmdb = PairedSEEDIVRaw(
+        seed_iv_root, io_path=tmp_path / "l", io_mode="lmdb", io_size=65536, **QUIET
+    )
+    pickle = PairedSEEDIVRaw(
+        seed_iv_root, io_path=tmp_path / "p", io_mode="pickle", **QUIET
+    )
+    assert len(lmdb) == len(pickle)
+    for i in range(0, len(lmdb), 37):
+        assert lmdb.info.clip_id[i] == pickle.info.clip_id[i]
+        np.testing.assert_array_equal(lmdb[i][0]["eeg"], pickle[i][0]["eeg"])
+        np.testing.assert_array_equal(lmdb[i][0]["eye"], pickle[i][0]["eye"])
