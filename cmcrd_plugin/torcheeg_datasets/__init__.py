@@ -8,23 +8,27 @@ braindecode): ``pip install "cmcrd-plugin[torcheeg]"`` then
 from ..lazy import lazy_exports
 
 __all__ = [
+    "CacheKeyError",
     "CacheMismatchError",
     "PairedEEGEyeDataset",
     "PairedSEED",
     "PairedSEEDIV",
     "PairedSEEDIVRaw",
     "PairedSEEDV",
+    "UnstorableSampleError",
     "to_paired_windows",
 ]
 __getattr__ = lazy_exports(
     __name__,
     {
+        "CacheKeyError": ".manifest",
         "CacheMismatchError": ".cache",
         "PairedEEGEyeDataset": ".base",
         "PairedSEED": ".seed",
         "PairedSEEDIV": ".seed_iv",
         "PairedSEEDIVRaw": ".seed_iv",
         "PairedSEEDV": ".seed_v",
+        "UnstorableSampleError": ".base",
         "to_paired_windows": ".bridge",
     },
 )

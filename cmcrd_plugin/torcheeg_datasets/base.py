@@ -8,6 +8,9 @@ its GitHub HEAD API (``read_record(record=...)`` then
 from __future__ import annotations
 
 import logging
+import os
+import pickle
+import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,21 +18,53 @@ from typing import Any, ClassVar
 
 import numpy as np
 from torcheeg.datasets.module.base_dataset import BaseDataset
+from torcheeg.io import EEGSignalIO, MetaInfoIO
 
 from ..cache_dir import default_cache_dir
 from ..data.paired import PairedWindows
 from ..data.safe_pickle import safe_loads
-from .cache import (
-    CacheMismatchError,
-    build_atomically,
+from .cache import CacheMismatchError, VersionedCache
+from .manifest import (
+    describe,
     describe_mismatch,
+    fingerprint_files,
     make_manifest,
-    read_manifest,
+    manifest_key,
+    offline_transform_keys,
 )
 
 #: what a cached sample holds; part of the cache manifest, so caches written
 #: with an older layout are rebuilt
 SAMPLE_LAYOUT = "modality-keyed: {'eeg': eeg, 'eye': (n_eye,) vector}"
+
+
+#: samples written per lmdb transaction when a cache is built
+LMDB_BATCH = 1024
+
+
+def _write_lmdb_batch(eeg_io: EEGSignalIO, info_io: MetaInfoIO, batch: list) -> None:
+    """Write TorchEEG ``process_record`` outputs in one lmdb transaction."""
+    import lmdb
+
+    items = [
+        (obj["key"].encode(), pickle.dumps(obj["eeg"]))
+        for obj in batch
+        if obj and "eeg" in obj and "key" in obj
+    ]
+    io = eeg_io._io  # TorchEEG 1.1.3's LMDBEEGSignalIO
+    while True:
+        try:
+            with io._env.begin(write=True) as txn:
+                for key, value in items:
+                    txn.put(key, value)
+            break
+        except lmdb.MapFullError:  # grow the map as TorchEEG does, then retry
+            io.io_size *= 2
+            io._env.set_mapsize(io.io_size)
+    eeg_io.io_size = io.io_size
+    for obj in batch:
+        if obj and "info" in obj:
+            info_io.write_info(obj["info"])
 
 
 def resolve_io_mode(io_mode: str) -> str:
@@ -67,6 +102,28 @@ def default_io_path(name: str, digest: str) -> Path:
     return default_cache_dir() / "torcheeg" / f"{name}-{digest[:16]}"
 
 
+class UnstorableSampleError(TypeError):
+    """An offline transform outputs something the cache cannot store and read back."""
+
+
+def check_storable(sample: dict, record: Any) -> None:
+    """Raise :class:`UnstorableSampleError` unless ``sample`` survives the cache.
+
+    Cached samples are pickled and read back with the restricted unpickler,
+    which admits numpy arrays, numbers, strings and plain containers only.
+    """
+    try:
+        safe_loads(pickle.dumps(sample), source=f"the first sample of {record}")
+    except Exception as exc:  # noqa: BLE001 - any failure means it cannot be cached
+        kinds = {key: type(value).__qualname__ for key, value in sample.items()}
+        raise UnstorableSampleError(
+            f"offline_transform / eye_offline_transform output cannot be cached: "
+            f"the first sample of {record} holds {kinds}, which does not read back "
+            f"({exc}). Offline transforms must output numpy arrays; apply "
+            "transforms such as ToTensor() as online_transform / eye_transform"
+        ) from exc
+
+
 class PairedEEGEyeDataset(BaseDataset):
     """Base class: a TorchEEG dataset whose samples pair EEG with eye features.
 
@@ -86,11 +143,20 @@ class PairedEEGEyeDataset(BaseDataset):
     ``torcheeg.model_selection`` splitters group trials correctly.
 
     Caching: ``io_path`` (default: a folder under ``$CMCRD_CACHE/torcheeg``
-    named by a digest of the arguments) is reused only if its manifest
-    matches the class, the arguments and the source files; otherwise it is
-    rebuilt (``on_cache_mismatch="rebuild"``, with a warning) or refused
-    (``"error"``). Builds go to a temporary folder moved into place on
-    success. Cached samples are read with the restricted unpickler.
+    named by a digest of the arguments) holds versions of the cache (see
+    :mod:`cmcrd_plugin.torcheeg_datasets.cache`). The current version is
+    reused only if its manifest matches the class, ``io_mode``, the arguments
+    and the content of the source files; otherwise a new version is built
+    (``on_cache_mismatch="rebuild"``, with a warning) or the cache is refused
+    (``"error"``). Offline transforms enter the manifest as their class's
+    qualified name and a hash of their attributes; one holding a function
+    (``Lambda``, a closure) cannot be described and needs ``cache_key``, a
+    name that stands for both offline transforms (change it whenever they
+    change). A rebuild never changes or removes a version an open dataset
+    reads: each dataset object reads one version from start to end, and old
+    versions are removed once no dataset holds them. Cached samples are read
+    with the restricted unpickler; the first sample of each record is checked
+    to read back before the rest is built.
 
     Subclasses set ``trials_per_session`` and implement :meth:`find_records`
     and :meth:`reader`.
@@ -112,26 +178,27 @@ class PairedEEGEyeDataset(BaseDataset):
         num_worker: int = 0,
         verbose: bool = True,
         on_cache_mismatch: str = "rebuild",
+        cache_key: str | None = None,
         **reader_kwargs: Any,
     ) -> None:
         if on_cache_mismatch not in ("rebuild", "error"):
             raise ValueError("on_cache_mismatch must be 'rebuild' or 'error'")
         root_path = Path(root_path)
         records = self.find_records(root_path, **reader_kwargs)
+        io_mode = resolve_io_mode(io_mode)
         arguments = {
-            "root_path": root_path.resolve(),
-            "offline_transform": offline_transform,
-            "eye_offline_transform": eye_offline_transform,
+            "root_path": str(root_path.resolve()),
             "sample_layout": SAMPLE_LAYOUT,
-            **reader_kwargs,
+            **offline_transform_keys(
+                offline_transform, eye_offline_transform, cache_key
+            ),
+            **{key: describe(value, key) for key, value in reader_kwargs.items()},
         }
-        manifest = make_manifest(
-            type(self).__name__, arguments, self.source_files(root_path, records)
-        )
+        name = type(self).__name__
         io_path = (
             Path(io_path)
             if io_path
-            else default_io_path(type(self).__name__, manifest["digest"])
+            else default_io_path(name, manifest_key(name, io_mode, arguments))
         )
         self.online_transform = online_transform
         self.offline_transform = offline_transform
@@ -140,7 +207,6 @@ class PairedEEGEyeDataset(BaseDataset):
         self.eye_offline_transform = eye_offline_transform
         self.root_path = str(root_path)
         self.reader_kwargs = reader_kwargs
-        io_mode = resolve_io_mode(io_mode)
         build_kwargs = dict(
             records=records,
             reader=self.reader(root_path, **reader_kwargs),
@@ -148,14 +214,50 @@ class PairedEEGEyeDataset(BaseDataset):
             eye_offline_transform=eye_offline_transform,
             trials_per_session=self.trials_per_session,
         )
+        torcheeg_kwargs = dict(
+            io_size=io_size, io_mode=io_mode, num_worker=num_worker, verbose=verbose
+        )
+        if io_mode == "memory":  # built in memory by TorchEEG, nothing to reuse
+            self._cache_lease = None
+            with tempfile.TemporaryDirectory() as tmp:  # TorchEEG's info tables
+                super().__init__(
+                    io_path=str(Path(tmp) / "io"), **torcheeg_kwargs, **build_kwargs
+                )
+            self.io_path = None
+            return
 
-        needs_build = not io_path.exists()
-        if io_mode == "memory":
-            needs_build = False  # built in memory by TorchEEG itself
-        elif not needs_build:
-            existing = read_manifest(io_path)
-            if existing is None or existing.get("digest") != manifest["digest"]:
-                reason = describe_mismatch(existing, manifest)
+        def build(folder: Path) -> None:
+            # TorchEEG's INFO logs would name the build folder as io_path
+            log = logging.getLogger("torcheeg")
+            level = log.level
+            log.setLevel(max(level, logging.WARNING))
+            try:
+                BaseDataset.__init__(
+                    self, io_path=str(folder), **torcheeg_kwargs, **build_kwargs
+                )
+            finally:
+                log.setLevel(level)
+            self.eeg_io_router = {}  # close the build's storage
+
+        store = VersionedCache(io_path)
+        lease = store.open_current()
+        known = lease.manifest.get("files") if lease is not None else None
+        manifest = make_manifest(
+            name,
+            io_mode,
+            arguments,
+            fingerprint_files(self.source_files(root_path, records), known),
+        )
+        if lease is not None and lease.manifest.get("digest") == manifest["digest"]:
+            store.collect_garbage()
+        else:
+            stale, stale_manifest = store.stale_content()
+            if lease is not None or stale:
+                reason = describe_mismatch(
+                    lease.manifest if lease is not None else stale_manifest, manifest
+                )
+                if lease is not None:
+                    lease.release()
                 if on_cache_mismatch == "error":
                     raise CacheMismatchError(
                         f"cache {io_path} does not match: {reason}"
@@ -164,37 +266,16 @@ class PairedEEGEyeDataset(BaseDataset):
                     f"cache {io_path} does not match ({reason}); rebuilding",
                     stacklevel=2,
                 )
-                needs_build = True
-        if needs_build:
+            lease = store.build(manifest, build)
+        #: the hold on the version read, shared by copies and splits
+        self._cache_lease = lease
+        super().__init__(io_path=str(lease.path), **torcheeg_kwargs, **build_kwargs)
+        self.io_path = str(io_path)
 
-            def build(tmp: Path) -> None:
-                # TorchEEG's INFO logs would name the temporary folder as io_path
-                log = logging.getLogger("torcheeg")
-                level = log.level
-                log.setLevel(max(level, logging.WARNING))
-                try:
-                    BaseDataset.__init__(
-                        self,
-                        io_path=str(tmp),
-                        io_size=io_size,
-                        io_mode=io_mode,
-                        num_worker=num_worker,
-                        verbose=verbose,
-                        **build_kwargs,
-                    )
-                finally:
-                    log.setLevel(level)
-                self.eeg_io_router = {}  # close the build's storage before the move
-
-            build_atomically(io_path, manifest, build)
-        super().__init__(
-            io_path=str(io_path),
-            io_size=io_size,
-            io_mode=io_mode,
-            num_worker=num_worker,
-            verbose=verbose,
-            **build_kwargs,
-        )
+    @property
+    def cache_path(self) -> Path | None:
+        """The cache version this dataset reads (None with ``io_mode="memory"``)."""
+        return None if self._cache_lease is None else self._cache_lease.path
 
     # -- to implement ----------------------------------------------------
     @classmethod
@@ -204,7 +285,7 @@ class PairedEEGEyeDataset(BaseDataset):
 
     @classmethod
     def source_files(cls, root_path: Path, records: Sequence) -> list[Path]:
-        """Files whose size and time make the cache stale when they change."""
+        """Files whose content makes the cache stale when it changes."""
         raise NotImplementedError
 
     @classmethod
@@ -219,6 +300,40 @@ class PairedEEGEyeDataset(BaseDataset):
     def read_record(self, record, **kwargs) -> dict:
         """TorchEEG HEAD API: reading happens in :meth:`process_record`."""
         return {}
+
+    @staticmethod
+    def save_record(**kwargs) -> dict:
+        """TorchEEG's ``save_record``, with lmdb writes batched.
+
+        TorchEEG 1.1.3 commits (and syncs) one lmdb transaction per sample;
+        here one transaction holds up to :data:`LMDB_BATCH` samples. Other
+        storage modes, and other TorchEEG versions' protocols, go to
+        TorchEEG's own ``save_record``.
+        """
+        if kwargs.get("io_mode") != "lmdb" or "file_id" not in kwargs:
+            return BaseDataset.save_record(**kwargs)
+        record = f"_record_{kwargs['file_id']}"
+        folder = os.path.join(kwargs["io_path"], record)
+        info_io = MetaInfoIO(os.path.join(folder, "info.csv"))
+        eeg_io = EEGSignalIO(
+            os.path.join(folder, "eeg"),
+            io_size=kwargs.get("io_size", 1048576),
+            io_mode="lmdb",
+        )
+        passed = {
+            k: v
+            for k, v in kwargs.items()
+            if k not in ("io_path", "io_size", "io_mode", "file_id", "verbose")
+        }
+        process_record = passed.pop("process_record")
+        batch = []
+        for obj in process_record(**passed):
+            batch.append(obj)
+            if len(batch) == LMDB_BATCH:
+                _write_lmdb_batch(eeg_io, info_io, batch)
+                batch = []
+        _write_lmdb_batch(eeg_io, info_io, batch)
+        return {"eeg_io": eeg_io, "info_io": info_io, "record": record}
 
     @staticmethod
     def process_record(
@@ -241,8 +356,11 @@ class PairedEEGEyeDataset(BaseDataset):
             eye = windows.eye[i]
             if eye_offline_transform is not None:
                 eye = eye_offline_transform(eeg=eye)["eeg"]
+            sample = {"eeg": eeg, "eye": eye}
+            if i == 0:
+                check_storable(sample, record if record is not None else file)
             yield {
-                "eeg": {"eeg": eeg, "eye": eye},
+                "eeg": sample,
                 "key": clip_id,
                 "info": {
                     "clip_id": clip_id,

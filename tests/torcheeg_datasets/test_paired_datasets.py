@@ -26,9 +26,15 @@ from cmcrd_plugin.torcheeg_datasets import (  # noqa: E402
     to_paired_windows,
 )
 from cmcrd_plugin.torcheeg_datasets.base import resolve_io_mode  # noqa: E402
-from cmcrd_plugin.torcheeg_datasets.cache import MANIFEST  # noqa: E402
+from cmcrd_plugin.torcheeg_datasets.cache import POINTER  # noqa: E402
+from cmcrd_plugin.torcheeg_datasets.manifest import MANIFEST  # noqa: E402
 
 QUIET = dict(verbose=False)
+
+
+def manifest_file(io_path):
+    """The manifest of the cache version ``io_path`` currently points to."""
+    return io_path / (io_path / POINTER).read_text() / MANIFEST
 
 
 @pytest.fixture
@@ -131,11 +137,11 @@ def test_seed_v_and_raw_datasets(seed_v_root, seed_iv_root, tmp_path):
 def test_cache_is_reused_only_when_it_matches(seed_iv_root, tmp_path):
     io_path = tmp_path / "cache"
     PairedSEEDIV(seed_iv_root, io_path=io_path, **QUIET)
-    stamp = (io_path / MANIFEST).stat().st_mtime_ns
+    stamp = manifest_file(io_path).stat().st_mtime_ns
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # reuse: no rebuild warning
         PairedSEEDIV(seed_iv_root, io_path=io_path, **QUIET)
-    assert (io_path / MANIFEST).stat().st_mtime_ns == stamp
+    assert manifest_file(io_path).stat().st_mtime_ns == stamp
     with pytest.raises(CacheMismatchError, match="argument features"):
         PairedSEEDIV(
             seed_iv_root,
@@ -156,13 +162,20 @@ def test_changed_source_files_and_foreign_caches_are_rebuilt(seed_iv_root, tmp_p
     shutil.copytree(seed_iv_root, root)
     io_path = tmp_path / "cache"
     PairedSEEDIV(root, io_path=io_path, **QUIET)
-    victim = next((root / EYE_FOLDER).rglob("*.mat"))
-    os.utime(victim, ns=(1, 1))
+    # caches are keyed on content: a change of content (here another
+    # subject's file of the same session) rebuilds, whatever the file's times
+    victim, donor = sorted((root / EYE_FOLDER / "1").glob("*.mat"))[:2]
+    victim.write_bytes(donor.read_bytes())
     with pytest.warns(UserWarning, match="source files changed"):
         PairedSEEDIV(root, io_path=io_path, **QUIET)
-    (io_path / MANIFEST).unlink()  # like a cache TorchEEG built, or an interrupted one
+    manifest_file(io_path).unlink()  # a damaged cache
     with pytest.warns(UserWarning, match="no valid cmcrd manifest"):
         PairedSEEDIV(root, io_path=io_path, **QUIET)
+    shutil.rmtree(io_path)
+    (io_path / "_record_0").mkdir(parents=True)  # like a cache TorchEEG built
+    with pytest.warns(UserWarning, match="no valid cmcrd manifest"):
+        PairedSEEDIV(root, io_path=io_path, **QUIET)
+    assert not (io_path / "_record_0").exists()
 
 
 def test_failed_build_leaves_nothing_behind(seed_iv_root, tmp_path, monkeypatch):
@@ -196,7 +209,7 @@ def test_cached_samples_are_read_with_the_restricted_unpickler(seed_iv_root, tmp
 
     import pickle
 
-    sample_file = tmp_path / "cache" / info["_record_id"] / "eeg" / info["clip_id"]
+    sample_file = ds.cache_path / info["_record_id"] / "eeg" / info["clip_id"]
     sample_file.write_bytes(pickle.dumps(Hostile()))
     with pytest.raises(UnsafePickleError):
         ds[0]
