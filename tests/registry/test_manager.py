@@ -18,7 +18,7 @@ BUILTIN = {
     "dataset": {"seed", "seed_iv", "seed_iv_raw", "seed_v"},
     "loss": {"cmcrd", "crd", "kd", "fitnet", "nst", "sp", "rkd", "pkt", "none", "mcc"},
     "model": {"mlp", "dgcnn"},
-    "trainer": {"cmcrd", "teacher", "eeg_only"},
+    "trainer": {"cmcrd", "teacher", "eeg_only", "lightning"},
 }
 
 
