@@ -30,7 +30,8 @@ from cmcrd_plugin.data.regular_files import open_regular_file
 from cmcrd_plugin.formats import seed, seed_iv, seed_v
 from cmcrd_plugin.synthetic import write_seed, write_seed_iv, write_seed_v
 
-pytestmark = pytest.mark.timeout(30)
+# hard_timeout: after a timeout Hypothesis would go on to shrink (and hang again)
+pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("hard_timeout")]
 
 KIND_PHRASES = {
     "fifo": "is a FIFO",

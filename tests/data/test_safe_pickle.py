@@ -61,7 +61,8 @@ def shared_nested_list(depth: int) -> list:
     return inner
 
 
-@pytest.mark.timeout(20, method="thread")  # np.asarray of it never returns
+@pytest.mark.timeout(20)
+@pytest.mark.usefixtures("hard_timeout")  # np.asarray of it never returns
 def test_a_few_kb_nested_list_is_refused_at_once():
     payload = pickle.dumps({0: shared_nested_list(60)})
     assert len(payload) < 4096
