@@ -254,3 +254,26 @@ def test_a_nested_list_trial_is_refused_without_converting_it(tmp_path):
         UnsafePickleError, match=rf"{EYE_FOLDER}.*\[44\]: refusing a list"
     ):
         load_seed_v(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "kind, phrase",
+    [
+        ("directory", "is a directory, not a regular file"),
+        ("symlink loop", "symbolic link loop"),
+        ("link to /dev/zero", "is a character device, not a regular file"),
+    ],
+)
+def test_a_subject_file_that_is_not_a_regular_file_is_named(tmp_path, kind, phrase):
+    # it used to be skipped: "subjects [1] not found (available: [])"
+    write_raw(tmp_path)
+    path = SEEDVRecord.at(tmp_path, 1).eeg_path
+    path.unlink()
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "symlink loop":
+        path.symlink_to(path.name)
+    else:
+        path.symlink_to("/dev/zero")
+    with pytest.raises(DatasetFormatError, match=rf"{path}: {phrase}"):
+        load_seed_v(tmp_path, subjects=[1])
