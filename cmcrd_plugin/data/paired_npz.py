@@ -10,6 +10,7 @@ row per window, features of any per-window shape. Archives are opened with
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -29,7 +30,8 @@ from ..formats.paired_npz import (
 )
 from .errors import DatasetFormatError
 from .paired import PairedWindows
-from .validation import check_numeric_finite, select_subjects
+from .regular_files import open_regular_file
+from .validation import check_numeric_finite, check_whole_numbers, select_subjects
 
 
 def write_paired_npz(path: str | Path, windows: PairedWindows) -> Path:
@@ -86,14 +88,7 @@ def _check_ids(values: np.ndarray, where: str) -> np.ndarray:
         raise DatasetFormatError(
             f"{where}: expected shape (n_windows,), got {values.shape}"
         )
-    check_numeric_finite(values, where)
-    whole = values == np.round(values)
-    if not whole.all():
-        row = int(np.flatnonzero(~whole)[0])
-        raise DatasetFormatError(
-            f"{where}: expected integers, got {values[row]!r} at row {row}"
-        )
-    return values.astype(ID_DTYPE)
+    return check_whole_numbers(values, where)
 
 
 def _read_array(archive, path: Path, name: str) -> np.ndarray:
@@ -103,19 +98,10 @@ def _read_array(archive, path: Path, name: str) -> np.ndarray:
         raise DatasetFormatError(f"{path}[{name!r}]: cannot read ({exc!r})") from exc
 
 
-def read_paired_npz_file(path: str | Path) -> PairedWindows:
-    """Read and validate one paired NPZ file.
-
-    Raises
-    ------
-    DatasetFormatError
-        Naming the file and array at fault, for missing arrays, unequal row
-        counts, wrong shapes, non-integer labels or ids, negative labels,
-        NaN/Inf values and repeated (subject, session, trial, window) ids.
-    """
-    path = Path(path)
+def _read_arrays(file, path: Path) -> dict[str, np.ndarray]:
+    """The required arrays (and ``window`` if there) of the open archive."""
     try:
-        archive = np.load(path, allow_pickle=False)
+        archive = np.load(file, allow_pickle=False)
     except Exception as exc:  # noqa: BLE001 - zip/format errors become ours
         raise DatasetFormatError(f"{path}: cannot read as .npz ({exc!r})") from exc
     if not isinstance(archive, np.lib.npyio.NpzFile):
@@ -129,8 +115,23 @@ def read_paired_npz_file(path: str | Path) -> PairedWindows:
         names = [*REQUIRED_ARRAYS]
         if WINDOW_ARRAY in archive.files:
             names.append(WINDOW_ARRAY)
-        raw = {name: _read_array(archive, path, name) for name in names}
+        return {name: _read_array(archive, path, name) for name in names}
 
+
+def read_paired_npz_file(path: str | Path) -> PairedWindows:
+    """Read and validate one paired NPZ file.
+
+    Raises
+    ------
+    DatasetFormatError
+        Naming the file and array at fault, for missing arrays, unequal row
+        counts, wrong shapes, non-integer labels or ids, negative labels,
+        NaN/Inf values and repeated (subject, session, trial, window) ids.
+    """
+    path = Path(path)
+    with open_regular_file(path) as file:
+        raw = _read_arrays(file, path)
+    names = list(raw)
     n = len(raw["label"]) if raw["label"].ndim else 0
     if n == 0:
         raise DatasetFormatError(f"{path}['label']: no windows")
@@ -178,13 +179,13 @@ def paired_npz_files(root: str | Path) -> list[Path]:
     are taken in name order.
     """
     root = Path(root)
-    if root.is_file():
-        return [root]
     if not root.is_dir():
-        raise DatasetFormatError(f"paired NPZ file or folder not found: {root}")
-    files = sorted(
-        p for p in root.iterdir() if FILE_PATTERN.match(p.name) and p.is_file()
-    )
+        if not os.path.lexists(root):
+            raise DatasetFormatError(f"paired NPZ file or folder not found: {root}")
+        return [root]  # read checks that it is a regular file
+    # every entry named like a data file, whatever its kind: read names the
+    # ones that are not regular files instead of skipping them
+    files = sorted(p for p in root.iterdir() if FILE_PATTERN.match(p.name))
     if not files:
         raise DatasetFormatError(f"{root}: no {FILE_SUFFIX} files in the folder")
     return files

@@ -14,6 +14,7 @@ the 0-based index of a run's first clip, so "train" is ``trial < 9``.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,6 +31,7 @@ from ..formats.seed import (
     EYE_FILE_SUFFIXES,
     EYE_FOLDER,
     EYE_MAT_VARIABLE,
+    N_CLASSES,
     PART_CLIPS,
     PARTS,
     RELEASE_FOLDER,
@@ -43,8 +45,14 @@ from ..formats.seed import (
 from .channels import BANDS, N_CHANNELS
 from .errors import DatasetFormatError
 from .paired import PairedWindows
+from .regular_files import open_regular_file
 from .safe_pickle import safe_load_file, safe_loads
-from .validation import check_numeric_finite, common_window_count, select_subjects
+from .validation import (
+    check_labels,
+    check_real_array,
+    common_window_count,
+    select_subjects,
+)
 
 
 def language_folder(root: str | Path, language: str = DEFAULT_LANGUAGE) -> Path:
@@ -77,7 +85,9 @@ def find_records(
             eye_dir / eye_file(subject, session, variant)
             for variant in EYE_FILE_SUFFIXES
         )
-        eye = next((p for p in candidates if p.is_file()), None)
+        # lexists: an eye file that is there but unreadable (a directory, a
+        # FIFO, a broken link) is an error when read, not a missing file
+        eye = next((p for p in candidates if os.path.lexists(p)), None)
         if eye is None:
             lonely.append(file_stem(subject, session))
             continue
@@ -98,59 +108,90 @@ def _npz_member(archive, path: Path, member: str) -> np.ndarray:
         raise DatasetFormatError(
             f"{path}: member {member!r} missing (found {sorted(archive.files)})"
         )
-    return archive[member]
+    try:
+        return archive[member]
+    except Exception as exc:  # noqa: BLE001 - object arrays, corrupt members
+        raise DatasetFormatError(f"{path}[{member}]: cannot read ({exc!r})") from exc
 
 
 def _read_eeg(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    try:
-        archive = np.load(path, allow_pickle=False)
-    except Exception as exc:  # noqa: BLE001
-        raise DatasetFormatError(f"{path}: not a readable npz ({exc!r})") from exc
-    out = {}
-    with archive:
-        for part in PARTS:
-            data, label = eeg_data_member(part), eeg_label_member(part)
-            raw = _npz_member(archive, path, data)
-            if raw.ndim != 0 or raw.dtype.kind != "S":
-                raise DatasetFormatError(
-                    f"{path}[{data}]: expected a 0-d bytes array holding a pickled dict"
-                )
-            bands = safe_loads(raw.item(), source=f"{path}[{data}]")
-            if not isinstance(bands, dict) or set(bands) != set(BANDS):
-                keys = (
-                    sorted(bands) if isinstance(bands, dict) else type(bands).__name__
-                )
-                raise DatasetFormatError(
-                    f"{path}[{data}]: expected keys {list(BANDS)}, got {keys}"
-                )
-            arrays = []
-            for band in BANDS:
-                x = np.asarray(bands[band])
-                where = f"{path}[{data}][{band!r}]"
-                if x.ndim != 2 or x.shape[1] != N_CHANNELS:
-                    raise DatasetFormatError(
-                        f"{where}: expected (n_windows, 62), got {x.shape}"
-                    )
-                check_numeric_finite(x, where)
-                arrays.append(x)
-            if len({len(a) for a in arrays}) > 1:
-                raise DatasetFormatError(
-                    f"{path}[{data}]: bands differ in window count"
-                )
-            labels = np.asarray(_npz_member(archive, path, label)).reshape(-1)
-            check_numeric_finite(labels, f"{path}[{label}]")
-            out[part] = (np.stack(arrays, axis=2), labels)  # band-major -> (N, 62, 5)
-    return out
+    """Part -> (EEG (N, 62, 5), class ids 0..2) of one EEG file."""
+    with open_regular_file(path) as file:
+        try:
+            archive = np.load(file, allow_pickle=False)
+        except Exception as exc:  # noqa: BLE001
+            raise DatasetFormatError(f"{path}: not a readable npz ({exc!r})") from exc
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise DatasetFormatError(f"{path}: expected an .npz archive")
+        with archive:
+            eeg = {part: _read_bands(archive, path, part) for part in PARTS}
+            labels = {
+                part: _npz_member(archive, path, eeg_label_member(part))
+                for part in PARTS
+            }
+    return _with_class_ids(path, eeg, labels)
+
+
+def _read_bands(archive, path: Path, part: str) -> np.ndarray:
+    """The band-major dict of ``part`` as (N, 62, 5)."""
+    data = eeg_data_member(part)
+    raw = _npz_member(archive, path, data)
+    if raw.ndim != 0 or raw.dtype.kind != "S":
+        raise DatasetFormatError(
+            f"{path}[{data}]: expected a 0-d bytes array holding a pickled dict"
+        )
+    bands = safe_loads(raw.item(), source=f"{path}[{data}]")
+    if not isinstance(bands, dict) or set(bands) != set(BANDS):
+        keys = (
+            sorted(bands, key=repr) if isinstance(bands, dict) else type(bands).__name__
+        )
+        raise DatasetFormatError(
+            f"{path}[{data}]: expected keys {list(BANDS)}, got {keys}"
+        )
+    arrays = []
+    for band in BANDS:
+        where = f"{path}[{data}][{band!r}]"
+        x = check_real_array(bands[band], where)
+        if x.ndim != 2 or x.shape[1] != N_CHANNELS:
+            raise DatasetFormatError(
+                f"{where}: expected (n_windows, 62), got {x.shape}"
+            )
+        arrays.append(x)
+    if len({len(a) for a in arrays}) > 1:
+        raise DatasetFormatError(f"{path}[{data}]: bands differ in window count")
+    return np.stack(arrays, axis=2)  # band-major -> (N, 62, 5)
+
+
+def _with_class_ids(
+    path: Path, eeg: dict[str, np.ndarray], labels: dict[str, object]
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Pair each part's EEG with its labels as class ids 0..2.
+
+    A file holds SEED's clip labels -1/0/1 (then every label is shifted by 1)
+    or class ids 0/1/2; anything else (5, 2.5, -1 beside 2) is refused.
+    """
+    where = {part: f"{path}[{eeg_label_member(part)}]" for part in PARTS}
+    ids = {
+        part: check_labels(labels[part], range(-1, N_CLASSES), where[part]).reshape(-1)
+        for part in PARTS
+    }
+    if any(v.min(initial=0) < 0 for v in ids.values()):  # clip labels -1/0/1
+        ids = {
+            part: check_labels(ids[part], range(-1, N_CLASSES - 1), where[part]) + 1
+            for part in PARTS
+        }
+    return {part: (eeg[part], ids[part]) for part in PARTS}
 
 
 def _read_eye(path: Path) -> dict[str, np.ndarray]:
     if path.suffix == EYE_FILE_SUFFIXES["mat"]:
-        try:
-            content = scipy.io.loadmat(path, simplify_cells=True)
-        except Exception as exc:  # noqa: BLE001
-            raise DatasetFormatError(
-                f"{path}: not a readable MATLAB file ({exc!r})"
-            ) from exc
+        with open_regular_file(path) as file:
+            try:
+                content = scipy.io.loadmat(file, simplify_cells=True)
+            except Exception as exc:  # noqa: BLE001
+                raise DatasetFormatError(
+                    f"{path}: not a readable MATLAB file ({exc!r})"
+                ) from exc
         fields = content.get(EYE_MAT_VARIABLE)
         if not isinstance(fields, dict):
             raise DatasetFormatError(
@@ -165,15 +206,14 @@ def _read_eye(path: Path) -> dict[str, np.ndarray]:
         key = eye_data_key(part)
         if key not in fields:
             raise DatasetFormatError(
-                f"{path}: key {key!r} missing (found {sorted(fields)})"
+                f"{path}: key {key!r} missing (found {sorted(fields, key=repr)})"
             )
-        eye = np.asarray(fields[key])
+        eye = check_real_array(fields[key], f"{path}[{key!r}]")
         if eye.ndim != 2 or eye.shape[1] != EYE_DIM:
             raise DatasetFormatError(
                 f"{path}[{key!r}]: expected shape (n_windows, {EYE_DIM}), "
                 f"got {eye.shape}"
             )
-        check_numeric_finite(eye, f"{path}[{key!r}]")
         out[part] = eye
     return out
 
@@ -208,9 +248,7 @@ def load_seed_record(record: SEEDRecord) -> PairedWindows:
             eye=len(eye[part]),
             label=len(labels),
         )
-        labels = labels[:n].astype(np.int64)
-        if labels.min() < 0:
-            labels = labels + 1  # -1/0/1 -> 0/1/2
+        labels = labels[:n]
         try:
             trial = _clip_of_runs(labels, clip_range)
         except DatasetFormatError as exc:

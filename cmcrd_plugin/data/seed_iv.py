@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -28,18 +29,25 @@ from ..formats.seed_iv import (
     EYE_KEY_PATTERN,
     FEATURES,
     FILE_PATTERN,
-    N_TRIALS,
     RAW_KEY_PATTERN,
     SESSION_LABELS,
     SESSIONS,
+    TRIALS,
     WINDOW_SAMPLES,
     SEEDIVRecord,
     feature_key_pattern,
+    key_trial,
 )
 from .channels import N_BANDS, N_CHANNELS
 from .errors import DatasetFormatError
 from .paired import PairedWindows
-from .validation import check_numeric_finite, common_window_count, select_subjects
+from .regular_files import open_regular_file
+from .validation import (
+    check_real_array,
+    common_window_count,
+    select_subjects,
+    trial_keys,
+)
 
 
 def _files_by_session(
@@ -103,53 +111,53 @@ def find_records(
 
 
 def read_mat(path: Path) -> dict[str, np.ndarray]:
-    """The variables of a MATLAB v5 file (``__header__`` and friends dropped)."""
-    try:
-        content = scipy.io.loadmat(path)
-    except Exception as exc:  # noqa: BLE001 - any reader failure is a format error
-        raise DatasetFormatError(
-            f"{path}: not a readable MATLAB file ({exc!r})"
-        ) from exc
+    """The variables of a MATLAB v5 file (``__header__`` and friends dropped).
+
+    Only a regular file is opened (see
+    :func:`~cmcrd_plugin.data.regular_files.open_regular_file`).
+    """
+    with open_regular_file(path) as file:
+        try:
+            content = scipy.io.loadmat(file)
+        except Exception as exc:  # noqa: BLE001 - any reader failure is a format error
+            raise DatasetFormatError(
+                f"{path}: not a readable MATLAB file ({exc!r})"
+            ) from exc
     return {k: v for k, v in content.items() if not k.startswith("__")}
 
 
-def _trial_keys(
-    content: dict, path: Path, pattern: re.Pattern, what: str
-) -> dict[int, str]:
-    keys = {}
-    for key in content:
-        match = pattern.match(key)
-        if match:
-            keys[int(match.group(1))] = key
-    missing = sorted(set(range(1, N_TRIALS + 1)) - set(keys))
-    if missing:
-        raise DatasetFormatError(
-            f"{path}: {what} for trials {missing} missing "
-            f"(keys found: {sorted(content)[:8]}...)"
-        )
-    return keys
+def _trial_arrays(
+    content: dict, path: Path, pattern: re.Pattern, what: str, shape: tuple
+) -> dict[int, np.ndarray]:
+    """Trial number (1..24) -> its array, the keys matching ``pattern``.
+
+    Every trial must be there exactly once (``de_LDS1`` and ``de_LDS01`` are
+    refused, as are trials 0 and 25), each a finite real array of ``shape``
+    (None = any length).
+    """
+    keys = trial_keys(
+        content, partial(key_trial, pattern), TRIALS, str(path), f"{what} for trials"
+    )
+    return {t: _trial_array(content, path, key, shape) for t, key in keys.items()}
 
 
 def _trial_array(content: dict, path: Path, key: str, shape: tuple) -> np.ndarray:
     """``content[key]`` checked against ``shape`` (None = any length) and finiteness."""
-    x = np.asarray(content[key])
     where = f"{path}[{key!r}]"
+    x = check_real_array(content[key], where)
     if x.ndim != len(shape) or any(
         d is not None and d != n for d, n in zip(shape, x.shape, strict=True)
     ):
         expected = ", ".join("n" if d is None else str(d) for d in shape)
         raise DatasetFormatError(f"{where}: expected shape ({expected}), got {x.shape}")
-    check_numeric_finite(x, where)
     return x
 
 
 def _eye_trials(path: Path) -> dict[int, np.ndarray]:
-    content = read_mat(path)
-    keys = _trial_keys(content, path, EYE_KEY_PATTERN, "keys eye_{t}")
-    trials = {}
-    for t, key in keys.items():
-        trials[t] = _trial_array(content, path, key, (EYE_DIM, None)).T
-    return trials
+    trials = _trial_arrays(
+        read_mat(path), path, EYE_KEY_PATTERN, "keys eye_{t}", (EYE_DIM, None)
+    )
+    return {t: x.T for t, x in trials.items()}
 
 
 def _assemble(
@@ -157,7 +165,7 @@ def _assemble(
 ) -> PairedWindows:
     parts = []
     labels = SESSION_LABELS[record.session - 1]
-    for t in range(1, N_TRIALS + 1):
+    for t in TRIALS:
         eeg, eye = eeg_trials[t], eye_trials[t]
         n = common_window_count(
             f"SEED-IV {eeg_path.name} session {record.session} trial {t}",
@@ -202,23 +210,18 @@ def load_seed_iv_record(
     content = read_mat(record.eeg_path)
     per_feature = []
     for feature in features:
-        keys = _trial_keys(
+        trials = _trial_arrays(
             content,
             record.eeg_path,
             feature_key_pattern(feature),
             f"keys {feature}{{t}}",
+            (N_CHANNELS, None, N_BANDS),
         )
-        trials = {}
-        for t, key in keys.items():
-            shape = (N_CHANNELS, None, N_BANDS)
-            x = _trial_array(content, record.eeg_path, key, shape)
-            trials[t] = x.transpose(1, 0, 2)  # (W, 62, 5)
-        per_feature.append(trials)
+        per_feature.append({t: x.transpose(1, 0, 2) for t, x in trials.items()})
     eeg_trials = {
-        t: np.concatenate([f[t] for f in per_feature], axis=2)
-        for t in range(1, N_TRIALS + 1)
+        t: np.concatenate([f[t] for f in per_feature], axis=2) for t in TRIALS
     }
-    for t in range(1, N_TRIALS + 1):
+    for t in TRIALS:
         lengths = {len(f[t]) for f in per_feature}
         if len(lengths) > 1:
             raise DatasetFormatError(
@@ -235,11 +238,15 @@ def load_seed_iv_raw_record(record: SEEDIVRecord) -> PairedWindows:
     4-second windows; window ``w`` (samples ``800 w`` to ``800 w + 799``)
     is paired with eye window ``w`` of the same trial.
     """
-    content = read_mat(record.eeg_path)
-    keys = _trial_keys(content, record.eeg_path, RAW_KEY_PATTERN, "keys *_eeg{t}")
+    trials = _trial_arrays(
+        read_mat(record.eeg_path),
+        record.eeg_path,
+        RAW_KEY_PATTERN,
+        "keys *_eeg{t}",
+        (N_CHANNELS, None),
+    )
     eeg_trials = {}
-    for t, key in keys.items():
-        x = _trial_array(content, record.eeg_path, key, (N_CHANNELS, None))
+    for t, x in trials.items():
         n_windows = x.shape[1] // WINDOW_SAMPLES
         cut = x[:, : n_windows * WINDOW_SAMPLES]
         eeg_trials[t] = cut.reshape(N_CHANNELS, n_windows, WINDOW_SAMPLES).transpose(

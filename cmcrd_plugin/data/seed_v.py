@@ -20,58 +20,109 @@ from ..formats.seed_v import (
     EEG_FOLDER,
     EYE_FOLDER,
     FILE_PATTERN,
+    KEYS,
     LABEL_MEMBER,
-    N_KEYS,
+    N_CLASSES,
     SEEDVRecord,
+    key_number,
     session_and_trial,
 )
 from .channels import N_BANDS, N_CHANNELS
 from .errors import DatasetFormatError
 from .paired import PairedWindows
+from .regular_files import open_regular_file
 from .safe_pickle import safe_loads
-from .validation import check_numeric_finite, common_window_count, select_subjects
+from .validation import (
+    check_labels,
+    check_real_array,
+    common_window_count,
+    select_subjects,
+    trial_keys,
+)
 
 
 def _subject_files(folder: Path) -> dict[int, Path]:
+    """Every entry named like a subject file, whatever its kind (read checks it)."""
     if not folder.is_dir():
         raise DatasetFormatError(f"SEED-V folder not found: {folder}")
     found = {}
     for path in folder.iterdir():
         match = FILE_PATTERN.match(path.name)
-        if match and path.is_file():
+        if match:
             found[int(match.group(1))] = path
     return found
 
 
-def read_pickled_member(path: Path, member: str) -> dict[int, np.ndarray]:
-    """Read one pickled-dict member (``data`` or ``label``) of a SEED-V ``.npz``."""
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            if member not in archive.files:
-                raise DatasetFormatError(
-                    f"{path}: member {member!r} missing (found {sorted(archive.files)})"
-                )
-            raw = archive[member]
-    except DatasetFormatError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - zip/format errors become ours
-        raise DatasetFormatError(f"{path}: cannot read {member!r} ({exc!r})") from exc
+def read_pickled_member(path: Path, member: str) -> dict[int, object]:
+    """Read one pickled-dict member (``data`` or ``label``) of a SEED-V ``.npz``.
+
+    Returns
+    -------
+    dict
+        Trial key number (0..44) -> the unpickled value, not yet checked.
+
+    Raises
+    ------
+    DatasetFormatError
+        As :func:`_pickled_dict` and :func:`_by_trial_key`.
+    """
+    return _by_trial_key(_pickled_dict(path, member), f"{path}[{member!r}]")
+
+
+def _pickled_dict(path: Path, member: str) -> dict:
+    """The dict pickled in ``member``; errors name the file and member.
+
+    Refused: a file that is not a regular file or not an npz, a missing
+    member, a member that is not a 0-d bytes array holding a pickled dict.
+    """
+    with open_regular_file(path) as file:
+        try:
+            with np.load(file, allow_pickle=False) as archive:
+                if member not in archive.files:
+                    raise DatasetFormatError(
+                        f"{path}: member {member!r} missing "
+                        f"(found {sorted(archive.files)})"
+                    )
+                raw = archive[member]
+        except DatasetFormatError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - zip/format errors become ours
+            raise DatasetFormatError(
+                f"{path}: cannot read {member!r} ({exc!r})"
+            ) from exc
     if raw.ndim != 0 or raw.dtype.kind != "S":
         raise DatasetFormatError(
             f"{path}: member {member!r} must be a 0-d bytes array holding a pickled "
             f"dict, got dtype {raw.dtype} and shape {raw.shape}"
         )
-    content = safe_loads(raw.item(), source=f"{path}[{member!r}]")
+    where = f"{path}[{member!r}]"
+    content = safe_loads(raw.item(), source=where)
     if not isinstance(content, dict):
         raise DatasetFormatError(
-            f"{path}[{member!r}]: expected a pickled dict, got {type(content).__name__}"
+            f"{where}: expected a pickled dict, got {type(content).__name__}"
         )
-    try:
-        return {int(k): np.asarray(v) for k, v in content.items()}
-    except (TypeError, ValueError) as exc:
+    return content
+
+
+def _by_trial_key(content: dict, where: str) -> dict[int, object]:
+    """``content`` keyed by trial key number 0..44, each exactly once.
+
+    Duplicates such as ``0`` and ``'0'``, keys outside 0..44 and keys that
+    are no trial number (``0.5``) are refused, naming the keys.
+    """
+    keys = trial_keys(content, key_number, KEYS, where, what="trial keys")
+    return {number: content[key] for number, key in keys.items()}
+
+
+def _trial_label(values: object, where: str) -> np.ndarray:
+    """A trial's window labels: class ids 0..4, the same for every window."""
+    labels = check_labels(values, range(N_CLASSES), where).reshape(-1)
+    if len(np.unique(labels)) > 1:
         raise DatasetFormatError(
-            f"{path}[{member!r}]: keys must be trial numbers 0..{N_KEYS - 1} ({exc!r})"
-        ) from exc
+            f"{where}: labels {sorted(np.unique(labels).tolist())} within one "
+            "trial; a trial has one label"
+        )
+    return labels
 
 
 def load_seed_v_subject(root: str | Path, subject: int) -> PairedWindows:
@@ -95,31 +146,24 @@ def load_seed_v_record(record: SEEDVRecord) -> PairedWindows:
         As :func:`load_seed_v_subject`.
     """
     eeg_path, eye_path = record.eeg_path, record.eye_path
-    for path in (eeg_path, eye_path):
-        if not path.is_file():
-            raise DatasetFormatError(f"SEED-V file not found: {path}")
-    eeg, eeg_labels = (
-        read_pickled_member(eeg_path, m) for m in (DATA_MEMBER, LABEL_MEMBER)
+    members = (
+        (eeg_path, DATA_MEMBER),
+        (eeg_path, LABEL_MEMBER),
+        (eye_path, DATA_MEMBER),
     )
-    eye = read_pickled_member(eye_path, DATA_MEMBER)
-    expected = set(range(N_KEYS))
-    for path, member, table in (
-        (eeg_path, DATA_MEMBER, eeg),
-        (eeg_path, LABEL_MEMBER, eeg_labels),
-        (eye_path, DATA_MEMBER, eye),
-    ):
-        missing = sorted(expected - set(table))
-        if missing:
-            raise DatasetFormatError(
-                f"{path}[{member!r}]: trial keys {missing} missing"
-            )
+    contents = [_pickled_dict(path, member) for path, member in members]
+    eeg, eeg_labels, eye = (
+        _by_trial_key(content, f"{path}[{member!r}]")
+        for content, (path, member) in zip(contents, members, strict=True)
+    )
 
     parts = []
     eye_dim = None
-    for key in sorted(expected):
-        e, m, lab = eeg[key], eye[key], eeg_labels[key].reshape(-1)
+    for key in KEYS:
         where_e = f"{eeg_path}[{DATA_MEMBER}][{key}]"
         where_m = f"{eye_path}[{DATA_MEMBER}][{key}]"
+        e, m = check_real_array(eeg[key], where_e), check_real_array(eye[key], where_m)
+        lab = _trial_label(eeg_labels[key], f"{eeg_path}[{LABEL_MEMBER}][{key}]")
         if e.ndim != 2 or e.shape[1] != N_CHANNELS * N_BANDS:
             raise DatasetFormatError(
                 f"{where_e}: expected shape (n_windows, {N_CHANNELS * N_BANDS}), "
@@ -135,9 +179,6 @@ def load_seed_v_record(record: SEEDVRecord) -> PairedWindows:
             raise DatasetFormatError(
                 f"{where_m}: {m.shape[1]} eye features, earlier trials have {eye_dim}"
             )
-        check_numeric_finite(e, where_e)
-        check_numeric_finite(m, where_m)
-        check_numeric_finite(lab, f"{eeg_path}[{LABEL_MEMBER}][{key}]")
         n = common_window_count(
             f"SEED-V subject {record.subject} trial key {key}",
             EEG=len(e),
@@ -150,7 +191,7 @@ def load_seed_v_record(record: SEEDVRecord) -> PairedWindows:
             PairedWindows(
                 eeg=e[:n].reshape(n, N_CHANNELS, N_BANDS).astype(np.float32),
                 eye=m[:n].astype(np.float32),
-                label=lab[:n].astype(np.int64),
+                label=lab[:n],
                 subject=ints + record.subject,
                 session=ints + session,
                 trial=ints + trial,

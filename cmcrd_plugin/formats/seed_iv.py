@@ -41,6 +41,8 @@ assumption, and readers never rely on it (they match :data:`RAW_KEY_PATTERN`).""
 
 N_TRIALS = 24
 """Trials per session."""
+TRIALS = range(1, N_TRIALS + 1)
+"""The trial numbers keys carry: 1..24."""
 N_TRAIN_TRIALS = 16
 """Within-session protocol: the first 16 trials train, the last 8 test."""
 SESSIONS = (1, 2, 3)
@@ -103,6 +105,16 @@ def feature_key(feature: str, trial: int) -> str:
 def feature_key_pattern(feature: str) -> re.Pattern:
     """Keys of ``feature`` for every trial; group: the trial."""
     return re.compile(rf"^{re.escape(feature)}(\d+)$")
+
+
+def key_trial(pattern: re.Pattern, key: str) -> int | None:
+    """The trial a file's key names under ``pattern`` (group 1), None if no match.
+
+    ``de_LDS01`` names trial 1, as ``de_LDS1`` does: readers refuse a file
+    that holds both.
+    """
+    match = pattern.match(key)
+    return int(match.group(1)) if match else None
 
 
 def eye_key(trial: int) -> str:

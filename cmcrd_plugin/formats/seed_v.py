@@ -12,6 +12,7 @@ pickled dict keyed 0..44, key ``k`` being session ``k // 15``, trial
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,9 @@ N_TRIALS = 15
 """Trials per session."""
 N_KEYS = N_SESSIONS * N_TRIALS
 """Keys of every pickled dict: 0..44."""
+KEYS = range(N_KEYS)
+KEY_STRING = re.compile(r"-?[0-9]+")
+"""A key stored as text (``'7'``) names the same trial as the integer."""
 N_FOLDS = 3
 TRIALS_PER_FOLD = 5
 """Standard protocol: fold ``f`` tests trials ``5 f`` to ``5 f + 4`` of each session."""
@@ -49,6 +53,24 @@ SESSION_LABELS: tuple[tuple[int, ...], ...] = (
 def subject_file(subject: int) -> str:
     """Name of a subject's file (the same in both folders)."""
     return f"{subject}_123.npz"
+
+
+def key_number(key: object) -> int:
+    """The number of a pickled dict's key: an integer, or its digits as text.
+
+    Raises
+    ------
+    ValueError
+        For anything else (``0.5``, ``True``, ``'x'``): it names no trial.
+    """
+    if isinstance(key, str) and KEY_STRING.fullmatch(key):
+        return int(key)
+    if not isinstance(key, bool):
+        try:
+            return operator.index(key)  # int and numpy integers
+        except TypeError:
+            pass
+    raise ValueError(f"is not a trial number 0..{N_KEYS - 1}")
 
 
 def session_and_trial(key: int) -> tuple[int, int]:

@@ -2,8 +2,9 @@
 
 Each example starts from a well-formed file set and applies one or two random
 defects (a dropped or extra key, an array of random shape, dtype or values, a
-wrong window count, garbage bytes, a missing member) at a random place; the
-loader must then either load or raise ``DatasetFormatError``.
+wrong window count, garbage bytes, a few-KB pickle of nested lists, a missing
+member) at a random place; the loader must then either load or raise
+``DatasetFormatError``, within the timeout.
 """
 
 import pickle
@@ -12,12 +13,16 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pytest
 import scipy.io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cmcrd_plugin.data import DatasetFormatError, load_seed, load_seed_iv, load_seed_v
 from cmcrd_plugin.formats import seed, seed_iv, seed_v
+
+# hard_timeout: after a timeout Hypothesis would go on to shrink (and hang again)
+pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("hard_timeout")]
 
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -45,10 +50,23 @@ def arrays(draw, shape=None):
     return np.asarray(values, dtype=float if kind == "float" else int).reshape(shape)
 
 
+def shared_nested_list(depth: int = 40) -> list:
+    """2**depth rows in a pickle of a few hundred bytes: np.asarray never ends."""
+    nested: list = [[0.0]]
+    for _ in range(depth):
+        nested = [nested, nested]
+    return nested
+
+
+NESTED_LIST_PICKLE = pickle.dumps({0: shared_nested_list()})
+
+
 def damage(draw, table: dict, keys: list, row_shape: tuple) -> None:
     """Apply one random defect to ``table`` (a dict of arrays) in place."""
     key = draw(st.sampled_from(keys))
-    defect = draw(st.sampled_from(["drop", "extra", "random", "length", "values"]))
+    defect = draw(
+        st.sampled_from(["drop", "extra", "random", "length", "values", "nested"])
+    )
     if defect == "drop":
         table.pop(key, None)
     elif defect == "extra":
@@ -57,8 +75,11 @@ def damage(draw, table: dict, keys: list, row_shape: tuple) -> None:
         table[key] = draw(arrays())
     elif defect == "length":
         table[key] = np.ones((draw(st.integers(0, 4)), *row_shape))
+    elif defect == "nested":
+        table[key] = shared_nested_list()
     else:
-        n = len(np.atleast_1d(table.get(key, np.ones((2, *row_shape)))))
+        old = table.get(key)  # a nested list (an earlier defect) is not measured
+        n = len(np.atleast_1d(old)) if isinstance(old, np.ndarray) else 2
         table[key] = draw(arrays(shape=(n, *row_shape)))
 
 
@@ -87,7 +108,11 @@ def test_seed_v_malformed(data):
     for _ in range(draw(st.integers(1, 2))):
         where = draw(st.sampled_from(sorted(tables)))
         if draw(st.integers(0, 9)) == 0:
-            raw[where] = draw(st.sampled_from([b"", b"garbage", pickle.dumps([1, 2])]))
+            raw[where] = draw(
+                st.sampled_from(
+                    [b"", b"garbage", pickle.dumps([1, 2]), NESTED_LIST_PICKLE]
+                )
+            )
         else:
             row = () if where[1] == "label" else shapes_[where[0]]
             damage(draw, tables[where], list(range(45)), row)
@@ -156,7 +181,7 @@ def test_seed_multimodal_malformed(data):
         elif target == "labels":
             labels = draw(arrays())
         elif target == "eye_bytes":
-            eye = draw(st.binary(max_size=12))
+            eye = draw(st.one_of(st.binary(max_size=12), st.just(NESTED_LIST_PICKLE)))
     with tempfile.TemporaryDirectory() as tmp:
         record = seed.SEEDRecord.at(
             Path(tmp) / seed.RELEASE_FOLDER / seed.DEFAULT_LANGUAGE, 1, 1

@@ -14,6 +14,8 @@ from cmcrd_plugin.data import (
 )
 from cmcrd_plugin.data.paired_npz import window_ids
 
+pytestmark = pytest.mark.timeout(20)  # a hang fails the test
+
 
 def make_windows(eeg_shape=(7,), n_per_trial=3, subjects=(1, 2), seed=0):
     """Two sessions x two trials per subject, ``n_per_trial`` windows each."""
@@ -233,3 +235,18 @@ def test_seed_v_windows_survive_the_round_trip_and_its_protocol(tmp_path, seed_v
     assert_windows_equal(loaded, windows)
     for a, b in zip(seed_v_folds(loaded), seed_v_folds(windows), strict=True):
         np.testing.assert_array_equal(a.test, b.test)
+
+
+@pytest.mark.parametrize("name", ["eeg", "label"])
+def test_complex_values_are_refused(tmp_path, name):
+    windows = make_windows()
+    value = getattr(windows, name) * (1 + 1j)
+    with pytest.raises(DatasetFormatError, match=rf"\['{name}'\]: .*dtype complex"):
+        load_paired_npz(save(tmp_path / "a.npz", **{name: value}))
+
+
+def test_a_folder_entry_that_is_not_a_regular_file_is_named(tmp_path):
+    write_paired_npz(tmp_path / "a.npz", make_windows(subjects=(1,)))
+    (tmp_path / "b.npz").mkdir()
+    with pytest.raises(DatasetFormatError, match=r"b\.npz: is a directory"):
+        load_paired_npz(tmp_path, subjects=[1])

@@ -15,6 +15,8 @@ from cmcrd_plugin.formats.seed import (
 )
 from cmcrd_plugin.synthetic.seed import WINDOW_COUNTS, write_seed
 
+pytestmark = pytest.mark.timeout(20)  # a hang fails the test
+
 
 @pytest.fixture(scope="module")
 def seed_root(tmp_path_factory):
@@ -131,3 +133,84 @@ def test_seed_protocol_split_and_label_count_mismatch(seed_root, copy_root):
     with pytest.warns(UserWarning, match="1_1.npz test: EEG has .* label has"):
         w2 = load_seed(copy_root, subjects=[1])
     assert len(w2) == len(w.subset(w.subject == 1)) - 2
+
+
+def edit_eeg(root, **members):
+    path = base(root) / EEG_FOLDER / eeg_file(1, 1)
+    with np.load(path) as f:
+        content = {k: f[k] for k in f.files}
+    np.savez(path, **(content | members))
+    return path
+
+
+def labels_with(root, part, value):
+    with np.load(base(root) / EEG_FOLDER / eeg_file(1, 1)) as f:
+        labels = f[f"{part}_label"].astype(float)
+    labels[-1] = value
+    return labels
+
+
+@pytest.mark.parametrize(
+    "value, match",
+    [
+        (5, "label 5 at row .* is outside -1..2"),
+        (2.5, r"expected integers, got .*2\.5"),
+        (1e12, "label 1000000000000 at row .* is outside -1..2"),
+    ],
+    ids=["5", "2.5", "10**12"],
+)
+def test_labels_are_class_ids(copy_root, value, match):
+    path = edit_eeg(copy_root, test_label=labels_with(copy_root, "test", value))
+    with pytest.raises(DatasetFormatError, match=rf"{path}\[test_label\]: {match}"):
+        load_seed(copy_root)
+
+
+def test_clip_labels_and_class_ids_are_not_mixed(copy_root):
+    # the writer stores -1/0/1; a 2 beside them is neither convention
+    path = edit_eeg(copy_root, train_label=labels_with(copy_root, "train", 2))
+    with pytest.raises(DatasetFormatError, match=rf"{path}\[train_label\]: label 2"):
+        load_seed(copy_root)
+
+
+def test_complex_values_are_refused(copy_root):
+    with np.load(base(copy_root) / EEG_FOLDER / eeg_file(1, 1)) as f:
+        bands = pickle.loads(f["train_data"].item())
+    bands["gamma"] = bands["gamma"] * (1 + 1j)
+    edit_eeg(copy_root, train_data=pickle.dumps(bands))
+    with pytest.raises(DatasetFormatError, match=r"\['gamma'\]: .*complex128"):
+        load_seed(copy_root)
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.usefixtures("hard_timeout")  # np.asarray of it never returns
+def test_a_nested_list_eye_pickle_is_refused_without_converting_it(copy_root):
+    path = base(copy_root) / EYE_FOLDER / eye_file(1, 1)
+    nested: list = [[0.0] * 33]
+    for _ in range(40):
+        nested = [nested, nested]
+    path.write_bytes(pickle.dumps({"train_data_eye": nested, "test_data_eye": nested}))
+    with pytest.raises(DatasetFormatError, match=rf"{path}.*refusing a list"):
+        load_seed(copy_root)
+
+
+@pytest.mark.parametrize(
+    "kind, phrase",
+    [
+        ("directory", "is a directory"),
+        ("fifo", r"is a FIFO \(named pipe\)"),
+        ("broken link", "broken symbolic link"),
+    ],
+)
+def test_an_unreadable_eye_file_is_an_error_not_a_missing_one(copy_root, kind, phrase):
+    import os
+
+    path = base(copy_root) / EYE_FOLDER / eye_file(2, 2)
+    path.unlink()
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(path.parent / "gone")
+    with pytest.raises(DatasetFormatError, match=rf"{path}: {phrase}"):
+        load_seed(copy_root)

@@ -16,6 +16,8 @@ from cmcrd_plugin.formats.seed_iv import (
 )
 from cmcrd_plugin.synthetic.seed_iv import WINDOW_COUNTS
 
+pytestmark = pytest.mark.timeout(20)  # a hang fails the test
+
 
 @pytest.fixture
 def copy_root(seed_iv_root, tmp_path):
@@ -172,3 +174,43 @@ def test_missing_session_is_reported(copy_root):
     with pytest.warns(UserWarning, match=r"subject 2 has no files for sessions \[2\]"):
         w = load_seed_iv(copy_root)
     assert set(w.session[w.subject == 2]) == {0}
+
+
+def trial_copy(path, key):
+    return scipy.io.loadmat(path)[key]
+
+
+@pytest.mark.parametrize(
+    "folder, changes, match",
+    [
+        (EEG_FEATURE_FOLDER, {"de_LDS01": "de_LDS1"}, "'de_LDS1' and 'de_LDS01'"),
+        (EYE_FOLDER, {"eye_01": "eye_1"}, "'eye_1' and 'eye_01'"),
+        (EEG_RAW_FOLDER, {"xx_eeg7": "cz_eeg7"}, "'cz_eeg7' and 'xx_eeg7'"),
+    ],
+    ids=["de_LDS1 and de_LDS01", "eye_1 and eye_01", "two raw keys for trial 7"],
+)
+def test_two_keys_for_one_trial_are_refused_naming_both(
+    copy_root, folder, changes, match
+):
+    path = eeg_file(copy_root, folder=folder)
+    edit_mat(path, **{new: trial_copy(path, old) for new, old in changes.items()})
+    with pytest.raises(DatasetFormatError, match=rf"{path}: keys {match} both name"):
+        load_seed_iv(copy_root, raw=folder == EEG_RAW_FOLDER)
+
+
+@pytest.mark.parametrize("key", ["de_LDS25", "de_LDS0"])
+def test_keys_outside_trials_1_to_24_are_refused(copy_root, key):
+    path = eeg_file(copy_root)
+    edit_mat(path, **{key: trial_copy(path, "de_LDS1")})
+    with pytest.raises(DatasetFormatError, match=rf"key '{key}' names trial .*outside"):
+        load_seed_iv(copy_root)
+
+
+@pytest.mark.parametrize(
+    "folder, key", [(EEG_FEATURE_FOLDER, "de_LDS2"), (EYE_FOLDER, "eye_2")]
+)
+def test_complex_values_are_refused(copy_root, folder, key):
+    path = eeg_file(copy_root, folder=folder)
+    edit_mat(path, **{key: trial_copy(path, key) * (1 + 1j)})
+    with pytest.raises(DatasetFormatError, match=rf"\['{key}'\]: .*dtype complex128"):
+        load_seed_iv(copy_root)

@@ -13,6 +13,7 @@ from cmcrd_plugin.formats.seed_v import (
 from cmcrd_plugin.synthetic import write_seed_v
 from cmcrd_plugin.synthetic.seed_v import WINDOW_COUNTS
 
+pytestmark = pytest.mark.timeout(20)  # a hang fails the test
 RNG = np.random.default_rng(0)
 
 
@@ -169,3 +170,110 @@ def test_label_table_must_match_the_trial_count(tmp_path):
         DatasetFormatError, match=r"\['label'\]: trial keys \[44\] missing"
     ):
         load_seed_v(tmp_path)
+
+
+def labels_of(value=None, key=0):
+    """The real label table, with ``value`` as the labels of trial ``key``."""
+    table = {k: np.full(3, float(SESSION_LABELS[k // 15][k % 15])) for k in range(45)}
+    if value is not None:
+        table[key] = np.asarray(value, dtype=float)
+    return table
+
+
+def trials():
+    """45 well-formed EEG trials keyed 0..44."""
+    return {k: RNG.random((3, 310)) for k in range(45)}
+
+
+@pytest.mark.parametrize(
+    "eeg, match",
+    [
+        ({**trials(), "0": RNG.random((3, 310))}, r"keys 0 and '0' both name trial 0"),
+        ({**trials(), 45: RNG.random((3, 310))}, r"key 45 names trial 45, outside"),
+        ({**trials(), -1: RNG.random((3, 310))}, r"key -1 names trial -1, outside"),
+        ({**trials(), 0.5: RNG.random((3, 310))}, r"key 0.5 is not a trial number"),
+    ],
+    ids=["0 and '0'", "45", "-1", "0.5"],
+)
+def test_duplicate_and_extra_trial_keys_are_refused(tmp_path, eeg, match):
+    write_raw(tmp_path, eeg=eeg)
+    with pytest.raises(DatasetFormatError, match=rf"{EEG_FOLDER}/1_123.npz.*{match}"):
+        load_seed_v(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "value, match",
+    [
+        ([7, 7, 7], "label 7 at row 0 is outside 0..4"),
+        ([-1, -1, -1], "label -1 at row 0 is outside 0..4"),
+        ([1e12, 1e12, 1e12], "label 1000000000000 at row 0 is outside 0..4"),
+        ([2.5, 2.5, 2.5], r"expected integers, got .*2\.5"),
+        ([1, 1, 2], r"labels \[1, 2\] within one trial"),
+    ],
+    ids=["7", "-1", "10**12", "2.5", "mixed"],
+)
+def test_labels_are_class_ids_constant_within_a_trial(tmp_path, value, match):
+    write_raw(tmp_path, labels=labels_of(value, key=4))
+    with pytest.raises(DatasetFormatError, match=rf"\[label\]\[4\]: {match}"):
+        load_seed_v(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "value, match",
+    [
+        (
+            RNG.random((3, 310)) + 1j,
+            r"expected numbers \(integers or floats\), got dtype complex128",
+        ),
+        (
+            np.full((3, 310), "1.0"),
+            r"expected numbers \(integers or floats\), got dtype <U3",
+        ),
+        (
+            np.ones((3, 310), dtype=bool),
+            r"expected numbers \(integers or floats\), got dtype bool",
+        ),
+        (np.float64(1.0), "expected a numeric array, got float64"),
+    ],
+    ids=["complex", "text", "bool", "scalar"],
+)
+def test_a_trial_must_be_a_real_numeric_array(tmp_path, value, match):
+    write_raw(tmp_path, eeg=trials() | {9: value})
+    with pytest.raises(DatasetFormatError, match=rf"\[data\]\[9\]: {match}"):
+        load_seed_v(tmp_path)
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.usefixtures("hard_timeout")  # np.asarray of it never returns
+def test_a_nested_list_trial_is_refused_without_converting_it(tmp_path):
+    nested: list = [[0.0] * 310]
+    for _ in range(40):
+        nested = [nested, nested]  # 2**40 rows in a few hundred bytes
+    write_raw(tmp_path, eye={k: RNG.random((3, 33)) for k in range(44)} | {44: nested})
+    with pytest.raises(
+        UnsafePickleError, match=rf"{EYE_FOLDER}.*\[44\]: refusing a list"
+    ):
+        load_seed_v(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "kind, phrase",
+    [
+        ("directory", "is a directory, not a regular file"),
+        ("symlink loop", "symbolic link loop"),
+        ("link to /dev/zero", "is a character device, not a regular file"),
+    ],
+)
+def test_a_subject_file_that_is_not_a_regular_file_is_named(tmp_path, kind, phrase):
+    # it used to be skipped: "subjects [1] not found (available: [])"
+    write_raw(tmp_path)
+    path = SEEDVRecord.at(tmp_path, 1).eeg_path
+    path.unlink()
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "symlink loop":
+        path.symlink_to(path.name)
+    else:
+        path.symlink_to("/dev/zero")
+    with pytest.raises(DatasetFormatError, match=rf"{path}: {phrase}"):
+        load_seed_v(tmp_path, subjects=[1])

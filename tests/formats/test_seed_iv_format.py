@@ -95,3 +95,12 @@ def test_record_round_trips():
     assert str(record) == "session 2/1_20161125.mat"
     assert record.eeg_path == Path("root/eeg_feature_smooth/2/1_20161125.mat")
     assert record.eye_path == Path("root/eye_feature_smooth/2/1_20161125.mat")
+
+
+def test_key_trial_reads_the_trial_number_of_matching_keys():
+    pattern = seed_iv.feature_key_pattern("de_LDS")
+    assert seed_iv.key_trial(pattern, "de_LDS7") == 7
+    assert seed_iv.key_trial(pattern, "de_LDS07") == 7  # readers refuse both at once
+    assert seed_iv.key_trial(pattern, "psd_LDS7") is None
+    assert seed_iv.key_trial(seed_iv.RAW_KEY_PATTERN, "cz_eeg24") == 24
+    assert seed_iv.TRIALS == range(1, seed_iv.N_TRIALS + 1)

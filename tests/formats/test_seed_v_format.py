@@ -81,3 +81,17 @@ def test_record_round_trips_and_reads_like_the_subject(written):
             getattr(by_record, field), getattr(by_subject, field)
         )
     assert set(by_record.subject) == {5}
+
+
+def test_key_numbers_are_integers_or_their_digits():
+    assert [seed_v.key_number(k) for k in (0, "0", np.int64(44), -1, "45")] == [
+        0,
+        0,
+        44,
+        -1,
+        45,
+    ]
+    for key in (0.5, 1.0, True, np.True_, "x", "1\n", None):
+        with pytest.raises(ValueError, match="is not a trial number 0..44"):
+            seed_v.key_number(key)
+    assert seed_v.KEYS == range(seed_v.N_KEYS)
