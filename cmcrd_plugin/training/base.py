@@ -199,6 +199,19 @@ class PairedEEGClassifier(EEGClassifier):
             )
         return super().initialize()
 
+    def initialize_module(self):
+        """As braindecode's; skorch's ``AccelerateMixin`` is refused by name
+        (its ``initialize`` does not call this class's)."""
+        if any(cls.__name__ == "AccelerateMixin" for cls in type(self).__mro__):
+            raise TypeError(
+                f"{type(self).__name__} with skorch's AccelerateMixin is not "
+                "supported: the frozen teacher, the distiller's memory banks and "
+                "the whole-batch reads are not prepared by accelerate. For several "
+                "GPUs or processes use cmcrd_plugin.torcheeg_trainers.CMCRDTrainer "
+                "(Lightning, strategy='ddp'), or one process per model."
+            )
+        return super().initialize_module()
+
     # -- loaders, braindecode workarounds (3, 5) -----------------------------
     def batch_reads(self, dataset, keys: list[str] | None) -> ArrayBatches | None:
         """``dataset`` read a batch at a time, or ``None`` where not allowed.

@@ -203,3 +203,15 @@ def test_no_registry_lookup_during_training(data, teacher, monkeypatch):
     monkeypatch.setattr(cmcrd_plugin, "get_loss", refuse)
     net.partial_fit(data["X"], data["y"])
     assert len(net.history) == 1
+
+
+def test_accelerate_mixin_is_refused_with_what_to_use_instead():
+    from skorch.hf import AccelerateMixin
+
+    class AcceleratedCMCRD(AccelerateMixin, CMCRDClassifier):
+        pass
+
+    sizes = dict(module__n_chans=62, module__n_times=5, module__n_outputs=5)
+    net = AcceleratedCMCRD(CMCRDMLP, accelerator=object(), **sizes)
+    with pytest.raises(TypeError, match="AccelerateMixin is not supported.*Trainer"):
+        net.initialize()
