@@ -118,13 +118,21 @@ def torcheeg_models() -> types.ModuleType:
     Workaround for TorchEEG 1.1.3: ``torcheeg/models/__init__.py`` imports
     every model, and RGNN imports ``torch_scatter`` at module level (PyPI has
     only an sdist to compile). Without it, a stand-in module lets the other
-    models import; RGNN, which the grid does not use, stays unusable.
+    models import; it is removed from ``sys.modules`` afterwards. RGNN,
+    which the grid does not use, stays unusable.
     Pinned by ``tests/benchmark/test_torcheeg_models.py``.
     """
+    if "torcheeg.models" in sys.modules:
+        return sys.modules["torcheeg.models"]
     try:
         import torch_scatter  # noqa: F401
     except ImportError:
-        sys.modules.setdefault("torch_scatter", types.SimpleNamespace(scatter_add=None))
+        # a stand-in for the import only: nothing else should find it later
+        sys.modules["torch_scatter"] = types.SimpleNamespace(scatter_add=None)
+        try:
+            import torcheeg.models
+        finally:
+            del sys.modules["torch_scatter"]
     import torcheeg.models
 
     return torcheeg.models

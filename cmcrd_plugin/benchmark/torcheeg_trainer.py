@@ -164,8 +164,8 @@ def fit_classifier_trainer(
         num_classes=n_classes,
         lr=lr,
         weight_decay=weight_decay,
-        accelerator=_accelerator(device),
         metrics=["accuracy"],
+        **_devices(device),
     )
     sets = [_Windows(eeg[r], y[r]) for r in rows]
     return fit_lightning(net, *sets, epochs=epochs, batch_size=batch_size, seed=seed)
@@ -203,7 +203,7 @@ def fit_cmcrd_trainer(
         feature_layer=feature_layer,
         lr=lr,
         weight_decay=weight_decay,
-        accelerator=_accelerator(device),
+        **_devices(device),
     )
     train, valid, test = rows
     sets = (
@@ -214,8 +214,12 @@ def fit_cmcrd_trainer(
     return fit_lightning(net, *sets, epochs=epochs, batch_size=batch_size, seed=seed)
 
 
-def _accelerator(device: str) -> str:
-    return "gpu" if device.startswith("cuda") else "cpu"
+def _devices(device: str) -> dict:
+    """The trainers' ``accelerator`` and ``devices`` for a torch device name."""
+    place = torch.device(device)
+    if place.type != "cuda":
+        return {"accelerator": "cpu", "devices": 1}
+    return {"accelerator": "gpu", "devices": [place.index or 0]}
 
 
 @contextmanager

@@ -117,6 +117,9 @@ class CMCRDLoss(Distiller):
         # normalising constants Z_s, Z_t; 0 means "not fixed yet"
         self.register_buffer("norm_s", torch.zeros(()))
         self.register_buffer("norm_t", torch.zeros(()))
+        #: gather the bank updates of every rank of torch.distributed's default
+        #: group (set by CMCRDTrainer under DDP; off for one process per model)
+        self.across_ranks = False
         self._sampler: ClassAwareSampler | None = None
         if labels is not None:
             self.set_training_labels(labels)
@@ -222,7 +225,8 @@ class CMCRDLoss(Distiller):
         if self.norm_s <= 0:  # Z: fixed once, from the first (global) batch
             with torch.no_grad():
                 norms = scores.exp().mean(dim=(1, 2)) * self.n_data
-                norms = mean_across_ranks(norms)
+                if self.across_ranks:
+                    norms = mean_across_ranks(norms)
                 self.norm_t.copy_(norms[0])
                 self.norm_s.copy_(norms[1])
         k = candidates.shape[1] - 1
@@ -240,14 +244,22 @@ class CMCRDLoss(Distiller):
         """``M[n_i] <- l2norm(mu M[n_i] + (1 - mu) z_i)`` for both banks.
 
         Out of place: autograd saved the banks as they were scored, for this
-        batch's backward pass. Under data-parallel training the rows of every
-        rank are gathered first, so that all ranks hold the same banks.
+        batch's backward pass. With ``across_ranks`` (data-parallel training)
+        the rows of every rank are gathered first, so that all ranks hold the
+        same banks. A window twice in the rows (a sampler's padding) is
+        updated once, with its last row.
         """
         mu = self.momentum
-        index = gather_rows(index)
-        z = gather_rows(torch.stack([z_s, z_t]), dim=1)
-        rows = F.normalize(mu * self.memory[:, index] + (1 - mu) * z, dim=2)
-        self.memory = self.memory.index_copy(1, index, rows)
+        z = torch.stack([z_s, z_t])
+        if self.across_ranks:
+            index, z = gather_rows(index), gather_rows(z, dim=1)
+        rows = torch.arange(len(index), device=index.device)
+        unique, inverse = torch.unique(index, return_inverse=True)
+        if len(unique) < len(index):
+            last = torch.full_like(unique, -1).scatter_reduce(0, inverse, rows, "amax")
+            index, z = index[last], z[:, last]
+        updated = F.normalize(mu * self.memory[:, index] + (1 - mu) * z, dim=2)
+        self.memory = self.memory.index_copy(1, index, updated)
 
     def forward(
         self,

@@ -25,6 +25,7 @@ readers lock can be taken exclusively, that is when no reader holds it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable
@@ -37,6 +38,9 @@ from .manifest import MANIFEST, read_manifest, write_manifest
 POINTER = "current"
 BUILD_LOCK = ".build.lock"
 READERS = ".readers"
+# the names this module gives (nothing else in io_path is ever removed)
+VERSION_NAME = re.compile(r"v-[0-9a-f]{12}-[0-9a-f]{8}")
+BUILDING_NAME = re.compile(r"\.building-[0-9]+-[0-9a-f]{8}")
 _LEGACY_RECORD = "_record_"  # TorchEEG's records, directly in io_path before versions
 
 
@@ -91,7 +95,7 @@ class VersionedCache:
             name = (self.io_path / POINTER).read_text().strip()
         except (FileNotFoundError, NotADirectoryError):
             return None
-        return name or None
+        return name if VERSION_NAME.fullmatch(name) else None
 
     def open_current(self) -> CacheLease | None:
         """A lease on the current version; None if there is none, or it is broken."""
@@ -202,9 +206,12 @@ class VersionedCache:
         current = self.current_name()
         for path in self.io_path.iterdir():
             name = path.name
-            if name.startswith(".building-") or name.startswith(f".{POINTER}-"):
+            pointer = re.fullmatch(rf"\.{POINTER}-[0-9a-f]{{8}}", name)
+            if BUILDING_NAME.fullmatch(name) or pointer:
                 _remove(path)  # the build lock's holder (us) owns no such thing
-            elif current is not None and name.startswith("v-") and name != current:
+            elif (
+                current is not None and VERSION_NAME.fullmatch(name) and name != current
+            ):
                 self._remove_version(name)
             elif current is not None and (
                 name.startswith(_LEGACY_RECORD) or name == MANIFEST
@@ -213,7 +220,11 @@ class VersionedCache:
         readers = self.io_path / READERS
         if readers.is_dir():
             for db in readers.glob("*.db"):
-                if db.stem != current and not (self.io_path / db.stem).exists():
+                if (
+                    VERSION_NAME.fullmatch(db.stem)
+                    and db.stem != current
+                    and not (self.io_path / db.stem).exists()
+                ):
                     self._remove_version(db.stem)
 
     def _remove_version(self, name: str) -> None:

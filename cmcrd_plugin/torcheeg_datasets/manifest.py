@@ -17,8 +17,10 @@ needs an explicit ``cache_key``.
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import json
+import sys
 import types
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -40,6 +42,18 @@ _OPAQUE = (
 
 class CacheKeyError(TypeError):
     """An argument (usually a transform) cannot be described stably for a cache."""
+
+
+_HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: not a static C type
+
+
+def _compiled(cls: type) -> bool:
+    """Whether ``cls`` is a C type (its instances' state is not in vars())."""
+    if not cls.__flags__ & _HEAP_TYPE:
+        return True
+    module = sys.modules.get(cls.__module__)
+    source = getattr(module, "__file__", None)
+    return source is None or not source.endswith(".py")
 
 
 def describe(value: Any, where: str) -> Any:
@@ -129,11 +143,24 @@ def _describe_container_or_object(value: Any, where: str, active: set[int]) -> A
             for k, v in value.items()
         ]
         return {"dict": sorted(items, key=lambda kv: _canonical(kv[0]))}
+    if isinstance(value, functools.partial):  # its state is not in vars()
+        return {
+            "partial": _describe(value.func, f"{where}.func", active),
+            "args": _describe(value.args, f"{where}.args", active),
+            "keywords": _describe(value.keywords, f"{where}.keywords", active),
+        }
     return _describe_object(value, where, active)
 
 
 def _describe_object(value: Any, where: str, active: set[int]) -> Any:
     cls = type(value)
+    hidden = [k for k in cls.__mro__[:-1] if _compiled(k)]
+    if hidden:  # a C base class keeps state vars() does not show
+        raise CacheKeyError(
+            f"{where} ({_qualified_name(cls)}) keeps state in the C type "
+            f"{_qualified_name(hidden[0])}, which the cache manifest cannot "
+            "read; pass cache_key='...'"
+        )
     state: dict[str, Any] = {}
     if hasattr(value, "__dict__"):
         state.update(vars(value))

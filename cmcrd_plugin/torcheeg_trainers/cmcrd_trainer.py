@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytorch_lightning as pl
 import torch
+from braindecode.models.base import EEGModuleMixin
 from torch import nn
 from torch.utils.data import DataLoader, RandomSampler, Sampler
 
@@ -186,17 +187,19 @@ class CMCRDTrainer(pl.LightningModule):
     def _sizes(self, window: Mapping) -> tuple[int, int]:
         """The student's and the teacher's feature sizes, from one window."""
         batch = {k: torch.as_tensor(np.asarray(v))[None] for k, v in window.items()}
+        student = {k: v.to(_device(self.model)) for k, v in batch.items()}
+        teacher = {k: v.to(_device(self.teacher)) for k, v in batch.items()}
         with torch.no_grad():
             was_training = self.model.training
             _, f_s = forward_with_features(
-                self.model.eval(), self.inputs(batch), self.feature_layer
+                self.model.eval(), self.inputs(student), self.feature_layer
             )
             self.model.train(was_training)
             if self.teacher is None:
                 return f_s.shape[1], 0
             _, f_t = forward_with_features(
                 self.teacher,
-                self.inputs(batch, self.teacher_key),
+                self.inputs(teacher, self.teacher_key),
                 self.teacher_feature_layer,
             )
         return f_s.shape[1], f_t.shape[1]
@@ -230,7 +233,11 @@ class CMCRDTrainer(pl.LightningModule):
             self.distiller.set_training_labels(labels.to(current.device))
 
     def inputs(self, X, key: str | None = None) -> torch.Tensor:
-        """The input of the model reading ``key`` (the student's by default)."""
+        """The input of the model reading ``key`` (the student's by default).
+
+        Feature vectors get a time axis, ``(n, d, 1)``, for braindecode models
+        (which read ``(n_chans, n_times)``); other models get them as they are.
+        """
         key = self.student_key if key is None else key
         if isinstance(X, Mapping):
             if key not in X:
@@ -239,7 +246,9 @@ class CMCRDTrainer(pl.LightningModule):
                     f"teacher_key={self.teacher_key!r}); its keys: {sorted(X)}"
                 )
             X = X[key]
-        return with_time_axis(torch.as_tensor(X).float())
+        x = torch.as_tensor(X).float()
+        model = self.model if key == self.student_key else self.teacher
+        return with_time_axis(x) if isinstance(model, EEGModuleMixin) else x
 
     def train(self, mode: bool = True) -> CMCRDTrainer:
         super().train(mode)
@@ -297,6 +306,8 @@ class CMCRDTrainer(pl.LightningModule):
                 "CMCRDTrainer needs its training set before training: call "
                 "CMCRDTrainer.fit(train_loader, ...), which prepares it"
             )
+        if hasattr(self.distiller, "across_ranks"):  # memory banks: one per rank
+            self.distiller.across_ranks = self.trainer.world_size > 1
 
     def training_step(self, batch, batch_idx: int) -> torch.Tensor:
         X, y = batch
@@ -347,7 +358,9 @@ class CMCRDTrainer(pl.LightningModule):
         logits = self(X)
         loss = self.ce_fn(logits, y.long())
         metrics.update(logits, y.long())
-        self.log(f"{stage}_loss", loss, on_epoch=True, batch_size=len(y))
+        self.log(
+            f"{stage}_loss", loss, on_epoch=True, batch_size=len(y), sync_dist=True
+        )
         return loss
 
     def validation_step(self, batch, batch_idx: int) -> torch.Tensor:
@@ -373,14 +386,28 @@ class CMCRDTrainer(pl.LightningModule):
 
     # -- resuming --------------------------------------------------------
     def on_save_checkpoint(self, checkpoint: dict) -> None:
-        checkpoint["cmcrd_rng_state"] = torch.get_rng_state()
+        cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None
+        checkpoint["cmcrd_rng_state"] = (torch.get_rng_state(), cuda)
 
     def on_load_checkpoint(self, checkpoint: dict) -> None:
+        saved = checkpoint["state_dict"].get("distiller.train_labels")
+        labels = None if self.distiller is None else self.distiller.train_labels
+        if saved is not None and labels is not None and len(labels):
+            if len(saved) != len(labels) or not torch.equal(saved.cpu(), labels.cpu()):
+                raise ValueError(
+                    f"the checkpoint's distiller was trained on {len(saved)} "
+                    f"windows with other labels than the {len(labels)} of this "
+                    "fit's training set: resume on the same training set (its "
+                    "memory banks have one row per training window)"
+                )
         self._resumed_rng = checkpoint.get("cmcrd_rng_state")
 
     def on_train_start(self) -> None:
         if self._resumed_rng is not None:  # after Lightning's sanity check
-            torch.set_rng_state(self._resumed_rng)
+            cpu, cuda = self._resumed_rng
+            torch.set_rng_state(cpu)
+            if cuda is not None and torch.cuda.is_available():
+                torch.cuda.set_rng_state_all(cuda)
             self._resumed_rng = None
 
 
@@ -408,19 +435,43 @@ class EpochShuffle(Sampler[int]):
 def indexed_loader(loader: DataLoader, seed: int = 0) -> DataLoader:
     """``loader`` over the same windows, each carrying its row (``"index"``).
 
-    The batch size, workers, collation and ``drop_last`` are kept; a
-    shuffling loader shuffles with :class:`EpochShuffle` instead.
+    Only the dataset is wrapped: the sampler (or batch sampler), workers,
+    collation and the other settings are kept, except that a plain shuffling
+    ``RandomSampler`` (no replacement, every window once) is replaced by
+    :class:`EpochShuffle`, so that a resumed fit shuffles as an
+    uninterrupted one.
     """
     dataset = IndexedDataset(loader.dataset)
-    shuffle = isinstance(loader.sampler, RandomSampler)
-    sampler = EpochShuffle(len(dataset), seed) if shuffle else None
+    sampler = loader.sampler
+    if (
+        type(sampler) is RandomSampler
+        and not sampler.replacement
+        and sampler.num_samples == len(dataset)
+    ):
+        sampler = EpochShuffle(len(dataset), seed)
+    settings = dict(
+        num_workers=loader.num_workers,
+        collate_fn=loader.collate_fn,
+        pin_memory=loader.pin_memory,
+        timeout=loader.timeout,
+        worker_init_fn=loader.worker_init_fn,
+        multiprocessing_context=loader.multiprocessing_context,
+        generator=loader.generator,
+        persistent_workers=loader.persistent_workers,
+    )
+    if loader.num_workers > 0:
+        settings["prefetch_factor"] = loader.prefetch_factor
+    if loader.batch_size is None:  # the loader batches with a batch_sampler
+        return DataLoader(dataset, batch_sampler=loader.batch_sampler, **settings)
     return DataLoader(
         dataset,
         batch_size=loader.batch_size,
         sampler=sampler,
-        num_workers=loader.num_workers,
-        collate_fn=loader.collate_fn,
-        pin_memory=loader.pin_memory,
         drop_last=loader.drop_last,
-        persistent_workers=loader.persistent_workers,
+        **settings,
     )
+
+
+def _device(module: nn.Module | None) -> torch.device:
+    parameter = None if module is None else next(module.parameters(), None)
+    return torch.device("cpu") if parameter is None else parameter.device

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import math
 import numbers
+import random
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Literal
@@ -13,6 +15,7 @@ import torch
 from braindecode import EEGClassifier
 from sklearn.base import clone
 from skorch.dataset import unpack_data
+from skorch.helper import predefined_split
 from skorch.utils import to_tensor
 from torch import nn
 
@@ -114,13 +117,17 @@ class CMCRDClassifier(PairedEEGClassifier):
         Weight of the distillation term; ``None`` takes the distiller's
         ``default_weight`` (the authors' value: 0.02 for CMCRD and CRD, 10 for
         KD and NST, 1 for FitNet and RKD, 100 for SP, 1000 for PKT).
-        ``"auto"`` chooses it on the validation split (``train_split``): one
-        fit per value of ``beta_grid``, each from the same random state, and
-        the net keeps the fit with the highest ``valid_acc`` reached in any
-        epoch (ties go to the smaller weight). With 0 in the grid the student
-        falls back to cross-entropy alone when the teacher does not help on
-        validation. The chosen weight is ``beta_``, every value's score
-        ``beta_scores_``; ``fit`` costs ``len(beta_grid)`` fits.
+        ``"auto"`` chooses it on the validation split: ``train_split`` cuts
+        it once, then one fit per value of ``beta_grid`` on the same training
+        rows, each from the same random state (torch, numpy, Python), and the
+        net keeps the fit whose returned model scores the highest accuracy
+        on the validation rows (ties go to the smaller weight). Each fit is a
+        clone: its callbacks are copies (a ``Checkpoint``'s files hold the
+        last weight tried), and ``warm_start`` does not apply. With 0 in the
+        grid the student falls back to cross-entropy alone when the teacher
+        does not help on validation. The chosen weight is ``beta_``, every
+        value's score ``beta_scores_``; ``fit`` costs ``len(beta_grid)``
+        fits.
     beta_grid : sequence of float
         The weights ``beta="auto"`` tries: ``(0, 0.005, 0.02, 0.1)`` by
         default, a small grid around the authors' 0.02 (larger weights of the
@@ -350,10 +357,13 @@ class CMCRDClassifier(PairedEEGClassifier):
         ``beta_grid``, keeping the best on validation (see ``beta``)."""
         if self.beta != "auto":
             return super().fit(X, y, **fit_params)
-        grid = sorted({float(beta) for beta in self.beta_grid})
-        if not grid or min(grid) < 0:
+        try:
+            grid = sorted({float(beta) for beta in self.beta_grid})
+        except (TypeError, ValueError):
+            grid = []
+        if not grid or not all(math.isfinite(b) and b >= 0 for b in grid):
             raise ValueError(
-                f"beta_grid must hold weights >= 0, got {tuple(self.beta_grid)!r}"
+                f"beta_grid must be a sequence of weights >= 0, got {self.beta_grid!r}"
             )
         if self.train_split is None:
             raise ValueError(
@@ -362,13 +372,18 @@ class CMCRDClassifier(PairedEEGClassifier):
                 "predefined_split(valid_dataset)"
             )
         own_params = self.get_params(deep=False)
+        # one split for every weight: each is trained and scored on the same rows
+        labels = self._labels(X, y)
+        train, valid = self.train_split(self.get_dataset(X, labels), labels)
         start_state = _rng_state()
         scores, best = {}, None
         for beta in grid:
             _set_rng_state(start_state)  # every weight from the same start
-            candidate = clone(self).set_params(beta=beta)
-            candidate.fit(X, y, **fit_params)
-            scores[beta] = _best_valid_accuracy(candidate)
+            candidate = clone(self).set_params(
+                beta=beta, train_split=predefined_split(valid)
+            )
+            candidate.fit(train, None, **fit_params)
+            scores[beta] = float(candidate.score(valid))  # the net as returned
             if best is None or scores[beta] > scores[best.beta]:
                 best = candidate  # ties keep the smaller weight, tried first
         self.__dict__.update(best.__dict__)  # the chosen fit's fitted state
@@ -533,22 +548,16 @@ class CMCRDClassifier(PairedEEGClassifier):
 
 
 def _rng_state() -> tuple:
-    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
-    return torch.get_rng_state(), cuda
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None
+    # the legacy global numpy state: what skorch's ValidSplit and users draw from
+    numpy_state = np.random.get_state()  # noqa: NPY002
+    return torch.get_rng_state(), cuda, numpy_state, random.getstate()
 
 
 def _set_rng_state(state: tuple) -> None:
-    cpu, cuda = state
+    cpu, cuda, numpy_state, python_state = state
     torch.set_rng_state(cpu)
     if cuda is not None:
         torch.cuda.set_rng_state_all(cuda)
-
-
-def _best_valid_accuracy(net: CMCRDClassifier) -> float:
-    scores = [row.get("valid_acc") for row in net.history]
-    if any(score is None for score in scores):
-        raise ValueError(
-            "beta='auto' scores each weight on valid_acc, and the validation "
-            "split gave none; check train_split"
-        )
-    return float(max(scores))
+    np.random.set_state(numpy_state)  # noqa: NPY002
+    random.setstate(python_state)

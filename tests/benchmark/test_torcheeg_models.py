@@ -24,6 +24,7 @@ def test_upstream_torcheeg_models_need_torch_scatter_and_load_without_it():
     assert plain.returncode != 0 and "torch_scatter" in plain.stderr
     models = torcheeg_models.torcheeg_models()
     assert {"DGCNN", "CCNN", "EEGNet"} <= set(dir(models))
+    assert importlib.util.find_spec("torch_scatter") is None  # no stand-in left
 
 
 def test_the_token_names_every_model_and_the_survey_says_why_one_is_skipped():

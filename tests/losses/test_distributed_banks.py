@@ -38,6 +38,7 @@ def _loss(labels) -> CMCRDLoss:
     torch.manual_seed(1)  # the same heads and banks on every rank
     loss = CMCRDLoss(D_S, D_T, feat_dim=16, n_negatives=20)
     loss.set_training_labels(labels)
+    loss.across_ranks = True  # as CMCRDTrainer sets it under DDP
     return loss.train()
 
 
@@ -55,9 +56,16 @@ def _rank(rank: int, port: int, out: str) -> None:
         inputs = _inputs()
         loss = _loss(inputs[0])
         # each rank takes its share of every global batch, as DistributedSampler
-        _train(loss, [step.view(2, BATCH)[rank] for step in inputs[4]], inputs)
+        shares = [step.view(2, BATCH)[rank] for step in inputs[4]]
+        _train(loss, shares, inputs)
+        local = _loss(inputs[0])
+        local.across_ranks = False  # one model per process: nothing shared
+        _train(local, shares, inputs)
         uneven = gather_rows(torch.full((rank + 1, 2), rank))  # 1 row, then 2
-        torch.save({"state": loss.state_dict(), "uneven": uneven}, f"{out}/{rank}.pt")
+        torch.save(
+            {"state": loss.state_dict(), "local": local.memory, "uneven": uneven},
+            f"{out}/{rank}.pt",
+        )
     finally:
         dist.destroy_process_group()
 
@@ -80,6 +88,16 @@ def test_banks_are_identical_across_ranks_and_equal_one_process(tmp_path):
     assert not torch.equal(
         single.memory[:, touched], _loss(inputs[0]).memory[:, touched]
     )
+    assert not torch.equal(ranks[0]["local"], ranks[1]["local"])
     expected = torch.tensor([[0, 0], [1, 1], [1, 1]])
     assert torch.equal(ranks[0]["uneven"], expected)
     assert torch.equal(ranks[1]["uneven"], expected)
+
+
+def test_a_window_twice_in_one_update_keeps_its_last_row():
+    labels = _inputs()[0]
+    twice, once = _loss(labels), _loss(labels)
+    z_s, z_t = torch.randn(3, 16), torch.randn(3, 16)  # two rows for window 3
+    twice._update_memory(torch.tensor([3, 5, 3]), z_s, z_t)
+    once._update_memory(torch.tensor([5, 3]), z_s[1:], z_t[1:])
+    torch.testing.assert_close(twice.memory, once.memory, rtol=0, atol=0)

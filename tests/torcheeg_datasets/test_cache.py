@@ -370,3 +370,18 @@ def test_lmdb_builds_in_batches_hold_what_pickle_builds_hold(seed_iv_root, tmp_p
         assert lmdb.info.clip_id[i] == pickle.info.clip_id[i]
         np.testing.assert_array_equal(lmdb[i][0]["eeg"], pickle[i][0]["eeg"])
         np.testing.assert_array_equal(lmdb[i][0]["eye"], pickle[i][0]["eye"])
+
+
+def test_a_rebuild_removes_only_what_the_cache_made(seed_v_root, tmp_path):
+    io_path = tmp_path / "mine"
+    (io_path / "v-notes").mkdir(parents=True)
+    (io_path / "v-notes" / "important.txt").write_text("keep me")
+    (io_path / ".building-plan").mkdir()
+    for offline in (None, transforms.MeanStdNormalize()):  # a build, then a rebuild
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            PairedSEEDV(
+                seed_v_root, io_path=io_path, offline_transform=offline, verbose=False
+            )
+    assert (io_path / "v-notes" / "important.txt").read_text() == "keep me"
+    assert (io_path / ".building-plan").is_dir()

@@ -132,3 +132,19 @@ def test_files_are_keyed_on_their_content(tmp_path):
     # an unchanged file is not read again: its recorded hash is reused
     memo = [{**second[0], "blake2b": "recorded"}]
     assert fingerprint_files([path], known=memo)[0]["blake2b"] == "recorded"
+
+
+def test_partials_are_keyed_on_their_arguments_and_c_state_is_refused():
+    import functools
+    import random
+
+    from torcheeg import transforms as tt
+
+    from cmcrd_plugin.torcheeg_datasets.manifest import CacheKeyError, describe
+
+    first = describe(functools.partial(tt.MeanStdNormalize, axis=0), "t")
+    second = describe(functools.partial(tt.MeanStdNormalize, axis=1), "t")
+    assert first != second
+    for opaque in (random.Random(1), functools.partial(np.clip, a_min=0)):
+        with pytest.raises(CacheKeyError, match="cache_key"):
+            describe(opaque, "t")

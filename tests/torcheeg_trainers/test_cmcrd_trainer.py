@@ -136,3 +136,44 @@ def test_clear_errors(split, teacher):
     with pytest.raises(TypeError, match="keyed by modality"):
         student(teacher).prepare(images)
     assert np.isfinite(student(teacher).beta)
+
+
+def test_the_users_sampler_is_kept_and_plain_models_read_vectors(split, teacher):
+    from torch import nn
+    from torch.utils.data import BatchSampler, SubsetRandomSampler
+
+    from cmcrd_plugin.torcheeg_trainers import indexed_loader
+
+    train, _ = split
+    rows = list(range(16))
+    loader = DataLoader(train, batch_size=8, sampler=SubsetRandomSampler(rows))
+    seen = torch.cat([X["index"] for X, _ in indexed_loader(loader)])
+    assert sorted(seen.tolist()) == rows
+    batches = BatchSampler(range(10), batch_size=5, drop_last=False)
+    loader = DataLoader(train, batch_sampler=batches)
+    assert [len(y) for _, y in indexed_loader(loader)] == [5, 5]
+    # a plain PyTorch teacher reads eye vectors (n, 33) as they are
+    plain = nn.Sequential(nn.Linear(33, 16), nn.ReLU(), nn.Linear(16, 5))
+    net = student(plain, teacher_feature_layer="2")
+    net.fit(DataLoader(train, batch_size=32), max_epochs=1, **QUIET)
+    assert net.distiller.memory.shape[1] == len(train)
+
+
+def test_resuming_on_another_training_set_is_refused(split, teacher, tmp_path):
+    train, test = split
+    checkpoint = ModelCheckpoint(dirpath=tmp_path, filename="last")
+    settings = dict(logger=False, enable_progress_bar=False, enable_model_summary=False)
+    student(teacher).fit(
+        DataLoader(train, batch_size=32),
+        max_epochs=1,
+        callbacks=[checkpoint],
+        **settings,
+    )
+    smaller = torch.utils.data.Subset(train, range(len(train) // 2))
+    with pytest.raises(ValueError, match="resume on the same training set"):
+        student(teacher).fit(
+            DataLoader(smaller, batch_size=32),
+            max_epochs=2,
+            ckpt_path=str(tmp_path / "last.ckpt"),
+            **settings,
+        )
