@@ -12,7 +12,12 @@ from pathlib import Path
 
 from . import __version__
 from .benchmark.config import DATASETS, SCENARIOS
-from .experiments.own_data import PROTOCOLS, DataSelection, TrainingSettings
+from .experiments.own_data import (
+    PROTOCOLS,
+    DataSelection,
+    OwnDataError,
+    TrainingSettings,
+)
 from .formats.seed_iv import SUBJECTS as SEED_IV_SUBJECTS
 from .registry import KIND_HOOKS
 
@@ -269,12 +274,6 @@ def _training(settings: dict) -> TrainingSettings:
     return TrainingSettings(**{k: v for k, v in settings.items() if k in _TRAINING})
 
 
-def _own_data_error():
-    from .experiments.own_data import OwnDataError
-
-    return OwnDataError
-
-
 def _cmd_teacher(args: argparse.Namespace) -> int:
     from .experiments.own_data import train_teacher
 
@@ -286,7 +285,7 @@ def _cmd_teacher(args: argparse.Namespace) -> int:
             _training(settings),
             overwrite=settings.get("overwrite", False),
         )
-    except _own_data_error() as exc:
+    except OwnDataError as exc:
         raise CommandError(str(exc)) from exc
     print(f"teacher: {settings['out']} (settings beside it, .json)")
     return 0
@@ -307,7 +306,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
             training=_training(settings),
             overwrite=settings.get("overwrite", False),
         )
-    except _own_data_error() as exc:
+    except OwnDataError as exc:
         raise CommandError(str(exc)) from exc
     out = settings["out"]
     for distiller, metrics in result["summary"].items():
@@ -334,7 +333,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             device=settings.get("device", "cpu"),
             overwrite=settings.get("overwrite", False),
         )
-    except _own_data_error() as exc:
+    except OwnDataError as exc:
         raise CommandError(str(exc)) from exc
     metrics = result["metrics"]
     print(

@@ -33,7 +33,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,7 +92,12 @@ class TrainingSettings:
 
 
 def is_synthetic(data: DataSelection) -> bool:
-    """Whether the folder was written by :mod:`cmcrd_plugin.synthetic`."""
+    """Whether the folder was written by :mod:`cmcrd_plugin.synthetic`.
+
+    True when it holds the settings file the SEED-layout writers leave
+    (``cmcrd-synthetic-<dataset>.json``); a generic ``paired_npz`` file
+    carries no such mark and is never flagged.
+    """
     from ..synthetic.folder import settings_file
 
     root = Path(data.root)
@@ -105,7 +110,7 @@ def train_teacher(
     out: str | Path,
     training: TrainingSettings = TrainingSettings(),
     overwrite: bool = False,
-    report=print,
+    report: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Train the eye teacher of every fold and save them to ``out``.
 
@@ -182,7 +187,7 @@ def train_students(
     beta: float | str | None = None,
     training: TrainingSettings = TrainingSettings(),
     overwrite: bool = False,
-    report=print,
+    report: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Train a student per fold and write predictions, scores and students.
 
