@@ -1,13 +1,23 @@
-"""The ``cmcrd`` command: ``list``, ``demo``, ``synth``, ``bench``."""
+"""The ``cmcrd`` command: ``list``, ``demo``, ``synth``, ``bench``, and
+``teacher``, ``train``, ``evaluate`` on one's own data."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 
+from . import __version__
 from .benchmark.config import DATASETS, SCENARIOS
+from .experiments.own_data import (
+    PROTOCOLS,
+    DataSelection,
+    OwnDataError,
+    TrainingSettings,
+)
 from .formats.seed_iv import SUBJECTS as SEED_IV_SUBJECTS
 from .registry import KIND_HOOKS
 
@@ -176,15 +186,186 @@ def _report(config, table):
     )
 
 
+#: the options of the commands on one's own data that a --config file may set
+OWN_DATA_COMMANDS = ("teacher", "train", "evaluate")
+_TRAINING = {f.name for f in fields(TrainingSettings)}
+_DATA = {f.name for f in fields(DataSelection)}
+
+
+def _settings(args: argparse.Namespace, required: Sequence[str]) -> dict:
+    """The command's options: ``--config`` values overridden by the command line.
+
+    Options that were not given are absent from ``args`` (their default is
+    ``argparse.SUPPRESS``); the defaults are those of the functions called.
+    """
+    given = {
+        k: v for k, v in vars(args).items() if k not in {"command", "func", "config"}
+    }
+    settings = {**_config_file_settings(args), **given}
+    missing = [name for name in required if name not in settings]
+    if missing:
+        options = ", ".join(f"--{name.replace('_', '-')}" for name in missing)
+        raise CommandError(f"missing {options} (give it here or in a --config file)")
+    return settings
+
+
+def _config_file_settings(args: argparse.Namespace) -> dict:
+    """The options a ``--config`` TOML file sets for ``args.command``.
+
+    Top-level keys apply to every command that has the option (a key no
+    command has is refused); the keys of a ``[teacher]``, ``[train]`` or
+    ``[evaluate]`` table to that command only, over the top-level ones.
+    Values are checked as the same options on the command line would be.
+    """
+    path = getattr(args, "config", None)
+    if path is None:
+        return {}
+    from .benchmark.config import tomllib
+
+    try:
+        with open(path, "rb") as stream:
+            document = tomllib.load(stream)
+    except OSError as exc:
+        raise CommandError(f"--config {path}: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise CommandError(f"--config {path}: not TOML ({exc})") from exc
+    parsers = {name: _own_data_parser(name, f"{path}") for name in OWN_DATA_COMMANDS}
+    known = {name: _option_names(parser) for name, parser in parsers.items()}
+    shared = {k: v for k, v in document.items() if k not in OWN_DATA_COMMANDS}
+    anywhere = set().union(*known.values())
+    unknown = sorted(k for k in shared if k.replace("-", "_") not in anywhere)
+    tables = {name: document.get(name, {}) for name in OWN_DATA_COMMANDS}
+    for name, table in tables.items():
+        if not isinstance(table, dict):
+            raise CommandError(f"--config {path}: [{name}] must be a table")
+        unknown += [
+            f"{name}.{k}" for k in table if k.replace("-", "_") not in known[name]
+        ]
+    if unknown:
+        raise CommandError(
+            f"--config {path}: unknown option(s) {', '.join(sorted(unknown))}"
+        )
+    own = known[args.command]
+    chosen = {k: v for k, v in shared.items() if k.replace("-", "_") in own}
+    chosen.update(tables[args.command])
+    tokens = []
+    for key, value in chosen.items():
+        option = f"--{key.replace('_', '-')}"
+        if isinstance(value, bool):  # a flag: true sets it, false leaves it off
+            tokens += [option] if value else []
+        elif isinstance(value, list):
+            tokens += [option, *map(str, value)]
+        else:
+            tokens += [option, str(value)]
+    return vars(parsers[args.command].parse_args(tokens))
+
+
+def _option_names(parser: argparse.ArgumentParser) -> set[str]:
+    return {a.dest for a in parser._actions if a.option_strings and a.dest != "help"}
+
+
+def _data_selection(settings: dict) -> DataSelection:
+    chosen = {k: v for k, v in settings.items() if k in _DATA}
+    chosen["subjects"] = tuple(chosen.get("subjects", ()))
+    return DataSelection(**chosen)
+
+
+def _training(settings: dict) -> TrainingSettings:
+    return TrainingSettings(**{k: v for k, v in settings.items() if k in _TRAINING})
+
+
+def _cmd_teacher(args: argparse.Namespace) -> int:
+    from .experiments.own_data import train_teacher
+
+    settings = _settings(args, ("dataset", "root", "out"))
+    try:
+        train_teacher(
+            _data_selection(settings),
+            settings["out"],
+            _training(settings),
+            overwrite=settings.get("overwrite", False),
+        )
+    except OwnDataError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"teacher: {settings['out']} (settings beside it, .json)")
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from .experiments.own_data import train_students
+
+    settings = _settings(args, ("dataset", "root", "out"))
+    try:
+        result = train_students(
+            _data_selection(settings),
+            settings["out"],
+            settings.get("teacher"),
+            backbone=settings.get("backbone", "mlp"),
+            distiller=settings.get("distiller", "cmcrd"),
+            beta=settings.get("beta"),
+            training=_training(settings),
+            overwrite=settings.get("overwrite", False),
+        )
+    except OwnDataError as exc:
+        raise CommandError(str(exc)) from exc
+    out = settings["out"]
+    for distiller, metrics in result["summary"].items():
+        accuracy = metrics["accuracy"]
+        print(
+            f"{distiller}: test accuracy {accuracy['mean']:.3f} "
+            f"+- {accuracy['std']:.3f} over subjects"
+        )
+    print(f"predictions, metrics and students: {out}")
+    if result["data"]["synthetic"]:
+        print("SYNTHETIC DATA: files written by cmcrd synth, not real recordings")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .experiments.own_data import evaluate_student
+
+    settings = _settings(args, ("student", "dataset", "root"))
+    try:
+        result = evaluate_student(
+            settings["student"],
+            _data_selection(settings),
+            out=settings.get("out"),
+            device=settings.get("device", "cpu"),
+            overwrite=settings.get("overwrite", False),
+        )
+    except OwnDataError as exc:
+        raise CommandError(str(exc)) from exc
+    metrics = result["metrics"]
+    print(
+        f"accuracy {metrics['accuracy']:.3f}, balanced accuracy "
+        f"{metrics['balanced_accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f} "
+        f"on {result['n_windows']} windows of subjects {result['data']['subjects']}"
+    )
+    if settings.get("out") is not None:
+        print(f"predictions and metrics: {settings['out']}")
+    if result["data"]["synthetic"]:
+        print("SYNTHETIC DATA: files written by cmcrd synth, not real recordings")
+    return 0
+
+
 class CommandError(Exception):
     """A refused command: ``main`` prints it in one line and exits with 2."""
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line (no usage block)."""
+    """An argument parser whose errors are one line (no usage block).
+
+    ``context`` (for example the config file the values came from) starts
+    the message.
+    """
+
+    def __init__(self, *args, context: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.context = context
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        where = f"{self.context}: " if self.context else ""
+        self.exit(2, f"{self.prog}: error: {where}{message} (see {self.prog} --help)\n")
 
 
 def _non_negative_int(text: str) -> int:
@@ -230,11 +411,188 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {text}")
+    return value
+
+
+def _beta(text: str) -> float | str:
+    if text == "auto":
+        return text
+    try:
+        return _non_negative_float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"must be a weight of at least 0 or 'auto', got {text!r}"
+        ) from exc
+
+
+OWN_DATA_HELP = {
+    "teacher": (
+        "train the eye teacher of every fold on one's own data folder",
+        "Train the eye-movement teacher (the paper's MLP, CE + MCC) on the "
+        "training trials of every fold of --protocol, its epoch chosen on "
+        "validation trials, and save them to --out (teacher.pt, with its "
+        "settings and scaler statistics in teacher.json). Options may come from "
+        "a --config TOML file; the command line overrides it.",
+    ),
+    "train": (
+        "train CMCRD students on one's own data and write predictions, "
+        "metrics and students",
+        "Train a CMCRDClassifier student on the EEG of every fold of --protocol, "
+        "distilled from that fold's teacher in --teacher (a file of cmcrd "
+        "teacher on the same folder), and write predictions.csv, metrics.csv, "
+        "metrics.json and students/<fold>.pt to --out. Options may come from a "
+        "--config TOML file; the command line overrides it.",
+    ),
+    "evaluate": (
+        "score a saved student on the EEG of a data folder",
+        "Score a student written by cmcrd train (run/students/<fold>.pt) on "
+        "the EEG windows of --root, standardised with the student's own "
+        "training statistics; print the scores and, with --out, write "
+        "predictions.csv and metrics.json. Options may come from a --config "
+        "TOML file; the command line overrides it.",
+    ),
+}
+
+
+def _add_own_data_options(command: str, p: argparse.ArgumentParser) -> None:
+    """The options of ``cmcrd teacher``, ``train`` or ``evaluate``."""
+    d = TrainingSettings()
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="a TOML file of options (keys as the options, with _ or -, and "
+        "[teacher] / [train] / [evaluate] tables); the command line overrides it",
+    )
+    if command == "evaluate":
+        p.add_argument(
+            "--student",
+            type=Path,
+            metavar="FILE",
+            help="a student file (run/students/<fold>.pt)",
+        )
+    p.add_argument(
+        "--dataset",
+        choices=DATASETS,
+        help="the folder's layout (paired_npz: one's own recordings in the "
+        "generic paired format, docs/data-formats.md)",
+    )
+    p.add_argument(
+        "--root",
+        type=Path,
+        metavar="PATH",
+        help="the data folder (for paired_npz, the .npz file)",
+    )
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="seed_iv: raw 4-s EEG windows (62 x 800) instead of DE features",
+    )
+    p.add_argument(
+        "--subjects",
+        type=int,
+        nargs="+",
+        help="subjects to use (default: every subject in the folder)",
+    )
+    if command != "evaluate":
+        p.add_argument(
+            "--protocol",
+            choices=PROTOCOLS,
+            help="within_subject: the dataset's trial folds per subject; loso: "
+            "leave one subject out (default: within_subject)",
+        )
+    if command == "train":
+        p.add_argument(
+            "--teacher",
+            type=Path,
+            metavar="FILE",
+            help="a teacher file of cmcrd teacher on the same folder and protocol",
+        )
+        p.add_argument(
+            "--backbone",
+            help="the student: mlp, dgcnn, a braindecode model class name or "
+            "torcheeg.<Name> (default: mlp)",
+        )
+        p.add_argument(
+            "--distiller",
+            help="a registered distiller: cmcrd, crd, kd, fitnet, nst, sp, rkd, "
+            "pkt, or none for cross-entropy alone (default: cmcrd)",
+        )
+        p.add_argument(
+            "--beta",
+            type=_beta,
+            help="weight of the distillation term, or auto to choose it on the "
+            "validation trials (default: the distiller's own)",
+        )
+    if command != "evaluate":
+        p.add_argument(
+            "--epochs", type=_positive_int, help=f"epochs (default: {d.epochs})"
+        )
+        p.add_argument(
+            "--warmup-epochs",
+            type=_non_negative_int,
+            help=f"epochs of learning-rate warm-up (default: {d.warmup_epochs})",
+        )
+        p.add_argument(
+            "--batch-size",
+            type=_positive_int,
+            help=f"windows per batch (default: {d.batch_size})",
+        )
+        p.add_argument(
+            "--lr", type=_positive_float, help=f"AdamW learning rate (default: {d.lr})"
+        )
+        p.add_argument(
+            "--weight-decay",
+            type=_non_negative_float,
+            help=f"AdamW weight decay (default: {d.weight_decay})",
+        )
+        p.add_argument(
+            "--seed",
+            type=_non_negative_int,
+            help=f"seed of initialisation and batch order (default: {d.seed})",
+        )
+    p.add_argument(
+        "--device",
+        type=_available_device,
+        help=f"a torch device here (default: {d.device})",
+    )
+    out_help = {
+        "teacher": "the teacher file to write (teacher.pt; settings in teacher.json)",
+        "train": "the run folder to write",
+        "evaluate": "a folder to write predictions.csv and metrics.json into",
+    }
+    p.add_argument("--out", type=Path, metavar="PATH", help=out_help[command])
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --out")
+
+
+def _own_data_parser(command: str, context: str = "") -> _Parser:
+    """A parser of the options of ``command`` alone (for --config values)."""
+    parser = _Parser(
+        prog=f"cmcrd {command}", argument_default=argparse.SUPPRESS, context=context
+    )
+    _add_own_data_options(command, parser)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``cmcrd`` command."""
     parser = _Parser(
         prog="cmcrd",
         description="Cross-modal contrastive representation distillation tools.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -357,6 +715,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, help="results folder (default cmcrd-bench)")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=_cmd_bench)
+
+    commands = {"teacher": _cmd_teacher, "train": _cmd_train, "evaluate": _cmd_evaluate}
+    for command, func in commands.items():
+        summary, description = OWN_DATA_HELP[command]
+        p = sub.add_parser(
+            command,
+            help=summary,
+            description=description,
+            argument_default=argparse.SUPPRESS,
+        )
+        _add_own_data_options(command, p)
+        p.set_defaults(func=func)
     return parser
 
 
@@ -364,6 +734,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cmcrd`` console script."""
     args = build_parser().parse_args(argv)
     try:
+        if args.command in OWN_DATA_COMMANDS:
+            with warnings.catch_warnings():  # deprecations of braindecode's imports
+                warnings.filterwarnings(
+                    "ignore", category=FutureWarning, module="braindecode"
+                )
+                return args.func(args)
         return args.func(args)
     except CommandError as exc:
         print(f"cmcrd {args.command}: error: {exc}", file=sys.stderr)

@@ -278,3 +278,31 @@ def test_bad_demo_options_are_refused_in_one_line(
         _demo(tmp_path, *argv)
     assert message in _one_line_error(capsys, exit_, "demo")
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_cmcrd_version(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"cmcrd {cmcrd_plugin.__version__}"
+
+
+@pytest.mark.parametrize("command", ["teacher", "train", "evaluate"])
+def test_own_data_commands_describe_themselves_and_every_option(command, capsys):
+    import argparse
+
+    from cmcrd_plugin.cli import build_parser
+
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    summary = {a.dest: a.help for a in sub._choices_actions}[command]
+    assert summary and "\n" not in summary
+    p = sub.choices[command]
+    assert p.description
+    options = [a for a in p._actions if a.option_strings and a.dest != "help"]
+    assert len(options) >= 8
+    assert [a.dest for a in options if not a.help] == []
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert all(a.option_strings[0] in out for a in options)

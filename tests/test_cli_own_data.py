@@ -1,0 +1,282 @@
+"""``cmcrd teacher``, ``cmcrd train`` and ``cmcrd evaluate`` on a synthetic folder."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cmcrd_plugin.cli import main
+from cmcrd_plugin.experiments import own_data
+from cmcrd_plugin.synthetic import write_seed_v
+
+FOLDS = ["subject1-fold1", "subject1-fold2", "subject1-fold3"]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    root = tmp_path_factory.mktemp("data") / "seed_v"
+    write_seed_v(root, subjects=[1, 2], window_fraction=0.05, progress=False)
+    return root
+
+
+@pytest.fixture(scope="module")
+def run(folder, tmp_path_factory):
+    """A teacher and a within-subject run on subject 1, options from a config."""
+    base = tmp_path_factory.mktemp("run")
+    config = base / "run.toml"
+    config.write_text(
+        f'dataset = "seed_v"\nroot = "{folder}"\nsubjects = [1]\n'
+        'epochs = 2\nwarmup_epochs = 1\n[train]\nbackbone = "mlp"\n'
+    )
+    teacher, out = base / "teacher.pt", base / "run"
+    assert main(["teacher", "--config", str(config), "--out", str(teacher)]) == 0
+    argv = ["train", "--config", str(config), "--teacher", str(teacher)]
+    assert main([*argv, "--out", str(out)]) == 0
+    return {"config": config, "teacher": teacher, "out": out, "base": base}
+
+
+def test_teacher_file_holds_a_teacher_per_fold_and_its_settings(run, folder):
+    settings = json.loads(run["teacher"].with_suffix(".json").read_text())
+    assert settings["kind"] == "teacher"
+    assert sorted(settings["models"]) == FOLDS
+    assert settings["data"]["root"] == str(folder.resolve())
+    assert settings["data"]["synthetic"] is True
+    assert settings["training"]["epochs"] == 2
+    assert settings["module"] == {"n_chans": 33, "n_times": 1, "n_outputs": 5}
+
+
+def test_train_writes_predictions_metrics_and_students(run, capsys):
+    out = run["out"]
+    metrics = pd.read_csv(out / "metrics.csv")
+    assert list(metrics["fold"]) == ["fold1", "fold2", "fold3"]
+    assert metrics["accuracy"].between(0, 1).all()
+    assert (metrics["distiller"] == "cmcrd").all()
+    predictions = pd.read_csv(out / "predictions.csv")
+    assert len(predictions) == metrics["n_test"].sum()
+    fold1 = predictions[predictions["fold"] == "fold1"]
+    assert set(fold1["trial"]) == {0, 1, 2, 3, 4}  # SEED-V's first test trials
+    accuracy = (fold1["label"] == fold1["predicted"]).mean()
+    assert accuracy == pytest.approx(metrics["accuracy"][0])
+    summary = json.loads((out / "metrics.json").read_text())
+    assert summary["data"]["synthetic"] is True
+    assert summary["training"]["epochs"] == 2
+    assert summary["summary"]["cmcrd"]["accuracy"]["mean"] == pytest.approx(
+        metrics["accuracy"].mean()
+    )
+    for key in FOLDS:
+        student = json.loads((out / "students" / f"{key}.json").read_text())
+        assert student["kind"] == "student" and student["eeg_shape"] == [62, 5]
+        assert (out / "students" / f"{key}.pt").is_file()
+    assert not [p for p in run["base"].iterdir() if p.name.startswith(".")]
+
+
+def test_evaluate_reproduces_the_trained_students_predictions(
+    run, folder, tmp_path, capsys
+):
+    student = run["out"] / "students" / "subject1-fold1.pt"
+    out = tmp_path / "scores"
+    argv = ["evaluate", "--student", str(student), "--dataset", "seed_v"]
+    assert (
+        main([*argv, "--root", str(folder), "--subjects", "1", "--out", str(out)]) == 0
+    )
+    printed = capsys.readouterr().out
+    assert "accuracy" in printed and "SYNTHETIC DATA" in printed
+    scored = pd.read_csv(out / "predictions.csv")
+    assert set(scored["subject"]) == {1}
+    trained = pd.read_csv(run["out"] / "predictions.csv")
+    trained = trained[trained["fold"] == "fold1"]
+    keys = ["subject", "session", "trial", "window"]
+    both = trained.merge(scored, on=keys, suffixes=("_run", "_evaluate"))
+    assert len(both) == len(trained)
+    np.testing.assert_array_equal(both["predicted_run"], both["predicted_evaluate"])
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n_windows"] == len(scored)
+    expected = (scored["label"] == scored["predicted"]).mean()
+    assert metrics["metrics"]["accuracy"] == pytest.approx(expected)
+
+
+def test_evaluate_scores_new_subjects_without_writing(run, folder, capsys):
+    student = run["out"] / "students" / "subject1-fold2.pt"
+    argv = ["evaluate", "--config", str(run["config"]), "--student", str(student)]
+    assert main([*argv, "--subjects", "2"]) == 0
+    assert "of subjects [2]" in capsys.readouterr().out
+
+
+def test_leave_one_subject_out(folder, tmp_path):
+    data = ["--dataset", "seed_v", "--root", str(folder), "--protocol", "loso"]
+    quick = ["--epochs", "1", "--warmup-epochs", "0", "--subjects", "1", "2"]
+    teacher = tmp_path / "loso-teacher.pt"
+    assert main(["teacher", *data, *quick, "--out", str(teacher)]) == 0
+    out = tmp_path / "loso"
+    argv = ["train", *data, *quick, "--teacher", str(teacher), "--distiller", "kd"]
+    assert main([*argv, "--out", str(out)]) == 0
+    metrics = pd.read_csv(out / "metrics.csv")
+    assert list(metrics["fold"]) == ["subject1", "subject2"]
+    assert list(metrics["subject"]) == [1, 2]
+    predictions = pd.read_csv(out / "predictions.csv")
+    tested = predictions.groupby("fold")["subject"].unique()
+    assert [list(s) for s in tested] == [[1], [2]]  # the left-out subject only
+    assert sorted(p.name for p in (out / "students").iterdir()) == [
+        "subject1.json",
+        "subject1.pt",
+        "subject2.json",
+        "subject2.pt",
+    ]
+
+
+def test_config_values_are_overridden_by_the_command_line(tmp_path, monkeypatch):
+    seen = {}
+
+    def fake_train_students(data, out, teacher, **kwargs):
+        seen.update(data=data, out=out, teacher=teacher, **kwargs)
+        return {"summary": {}, "data": {"synthetic": False}}
+
+    monkeypatch.setattr(own_data, "train_students", fake_train_students)
+    config = tmp_path / "run.toml"
+    config.write_text(
+        'dataset = "seed_v"\nroot = "data"\nepochs = 7\nsubjects = [1, 2]\n'
+        'backbone = "dgcnn"\nlr = 0.01\n'
+        '[train]\ndistiller = "kd"\nbeta = "auto"\nraw = false\n'
+        "[teacher]\nepochs = 99\n"
+    )
+    argv = ["train", "--config", str(config), "--out", "o", "--teacher", "t.pt"]
+    assert main([*argv, "--epochs", "3", "--subjects", "4"]) == 0
+    assert seen["data"] == own_data.DataSelection(
+        "seed_v", own_data.Path("data"), subjects=(4,)
+    )
+    assert seen["training"] == own_data.TrainingSettings(epochs=3, lr=0.01)
+    assert seen["backbone"] == "dgcnn"
+    assert (seen["distiller"], seen["beta"]) == ("kd", "auto")
+    assert str(seen["teacher"]) == "t.pt"
+
+
+def _assert_refused(capsys, argv, command, message):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith(f"cmcrd {command}: error: ")
+    assert message in err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--dataset", "seed_x"], "argument --dataset: invalid choice: 'seed_x'"),
+        (["--epochs", "0"], "argument --epochs: must be at least 1, got 0"),
+        (["--beta", "-1"], "argument --beta: must be at least 0, got -1"),
+        (["--beta", "big"], "argument --beta: must be a weight of at least 0 or"),
+        (["--lr", "0"], "argument --lr: must be above 0"),
+        (["--protocol", "kfold"], "argument --protocol: invalid choice"),
+        (["--distiller", "mcc"], "--distiller 'mcc'"),
+        (["--distiller", "nope"], "--distiller 'nope'"),
+        (["--backbone", "NoSuchNet"], "--backbone 'NoSuchNet'"),
+        (["--subjects", "99"], "subjects: [99] not among seed_v's 1..16"),
+    ],
+)
+def test_train_refuses_bad_values_in_one_line(
+    run, folder, tmp_path, capsys, options, message
+):
+    out = tmp_path / "out"
+    data = ["--dataset", "seed_v", "--root", str(folder), "--subjects", "1"]
+    argv = ["train", *data, "--teacher", str(run["teacher"]), "--epochs", "1"]
+    _assert_refused(capsys, [*argv, "--out", str(out), *options], "train", message)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_commands_refuse_missing_and_mismatched_inputs(run, folder, tmp_path, capsys):
+    data = ["--dataset", "seed_v", "--root", str(folder), "--subjects", "1"]
+    out = tmp_path / "out"
+    _assert_refused(
+        capsys, ["teacher", "--dataset", "seed_v"], "teacher", "missing --root, --out"
+    )
+    _assert_refused(
+        capsys,
+        [
+            "teacher",
+            "--dataset",
+            "seed_v",
+            "--root",
+            str(tmp_path / "no"),
+            "--out",
+            "t",
+        ],
+        "teacher",
+        "no such file or folder",
+    )
+    _assert_refused(
+        capsys, ["train", *data, "--out", str(out)], "train", "needs --teacher"
+    )
+    _assert_refused(
+        capsys,
+        ["train", *data, "--teacher", str(tmp_path / "t.pt"), "--out", str(out)],
+        "train",
+        "t.pt: no such file",
+    )
+    _assert_refused(
+        capsys,
+        ["train", *data, "--protocol", "loso", "--subjects", "1", "2"]
+        + ["--teacher", str(run["teacher"]), "--out", str(out)],
+        "train",
+        "was trained with protocol 'within_subject'",
+    )
+    _assert_refused(
+        capsys,
+        ["train", "--dataset", "seed_v", "--root", str(folder), "--subjects", "2"]
+        + ["--teacher", str(run["teacher"]), "--out", str(out)],
+        "train",
+        "no teacher for fold(s) subject2-fold1, subject2-fold2, subject2-fold3",
+    )
+    _assert_refused(
+        capsys,
+        ["train", *data, "--teacher", str(run["teacher"]), "--out", str(run["out"])],
+        "train",
+        "exists; pass --overwrite",
+    )
+    _assert_refused(
+        capsys,
+        ["evaluate", *data, "--student", str(run["teacher"])],
+        "evaluate",
+        "a saved 'teacher', not a 'student'",
+    )
+    assert not out.exists()
+
+
+def test_config_file_errors_name_the_file(tmp_path, capsys):
+    config = tmp_path / "run.toml"
+    argv = ["teacher", "--config", str(config), "--out", str(tmp_path / "t.pt")]
+    _assert_refused(capsys, argv, "teacher", f"--config {config}: No such file")
+    config.write_text("epochs = [")
+    _assert_refused(capsys, argv, "teacher", f"--config {config}: not TOML")
+    config.write_text("epoch = 3\n[train]\nteacher_key = 'eeg'\n")
+    _assert_refused(
+        capsys, argv, "teacher", "unknown option(s) epoch, train.teacher_key"
+    )
+    config.write_text("[teacher]\nbackbone = 'dgcnn'\n")  # a train option
+    _assert_refused(capsys, argv, "teacher", "unknown option(s) teacher.backbone")
+    config.write_text('dataset = "seed_v"\nroot = "."\nepochs = 0\n')
+    _assert_refused(
+        capsys, argv, "teacher", f"{config}: argument --epochs: must be at least 1"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.toml"]
+
+
+def test_a_failure_during_training_writes_nothing(run, folder, tmp_path, monkeypatch):
+    fit = own_data._fit_student
+    calls = []
+
+    def fails_on_the_second_fold(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("out of memory")
+        return fit(*args, **kwargs)
+
+    monkeypatch.setattr(own_data, "_fit_student", fails_on_the_second_fold)
+    data = ["--dataset", "seed_v", "--root", str(folder), "--subjects", "1"]
+    argv = ["train", *data, "--teacher", str(run["teacher"]), "--epochs", "1"]
+    with pytest.raises(RuntimeError, match="out of memory"):
+        main([*argv, "--out", str(tmp_path / "out")])
+    assert list(tmp_path.iterdir()) == []
