@@ -70,9 +70,20 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     try:
         main(cfg)
-    except (BenchmarkConfigError, SyntheticDataError) as exc:
+    except BenchmarkConfigError as exc:
         raise CommandError(str(exc)) from exc
+    except SyntheticDataError as exc:
+        raise CommandError(_written_data_hint(exc)) from exc
     return 0
+
+
+def _written_data_hint(exc: Exception) -> str:
+    """A refused synthetic data folder, for commands that have no --overwrite."""
+    return (
+        f"{exc} (this command writes its synthetic data itself and has no "
+        "--overwrite: delete that folder, or choose another --output / "
+        "--cache-dir, and run again)"
+    )
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
@@ -160,8 +171,10 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     try:
         table = run_benchmark(config, progress=not args.no_progress)
     # for example no architecture builds, or a data folder of other settings
-    except (BenchmarkConfigError, SyntheticDataError) as exc:
+    except BenchmarkConfigError as exc:
         raise SystemExit(f"cmcrd bench: error: {exc}") from exc
+    except SyntheticDataError as exc:
+        raise SystemExit(f"cmcrd bench: error: {_written_data_hint(exc)}") from exc
     output = config.output
     failed = int((table["status"] == "failed").sum() // 2)
     print(
