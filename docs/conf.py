@@ -10,6 +10,9 @@ import warnings
 import cmcrd_plugin
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# one torch thread unless told otherwise: the examples are small, and on a
+# shared 2-core machine more threads than free cores slow them down a lot
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 # import-time FutureWarning of braindecode's eegpt module (MNE montage name)
 warnings.filterwarnings("ignore", "Montage name 'standard_1020' is deprecated")
 
