@@ -73,9 +73,10 @@ fig.tight_layout()
 # braindecode infers ``n_chans=62`` and ``n_times=800`` from the student's
 # windows, as ``EEGClassifier`` does. Temporal CNNs on raw windows cost far
 # more per window than the MLP on DE features, so this example trains a few
-# epochs on a few windows: it shows the pipeline, not what the student can
-# reach. ``cmcrd bench --dataset seed_iv --raw --archs ShallowFBCSPNet``
-# compares it with EEG-only training over subjects, folds and seeds.
+# epochs on about a hundred windows: it shows the pipeline, not what the
+# student can reach (here it scores near or below chance, 0.25).
+# ``cmcrd bench --dataset seed_iv --raw --archs ShallowFBCSPNet`` compares it
+# with EEG-only training over subjects, folds and seeds.
 settings = dict(
     optimizer=torch.optim.AdamW,
     lr=1e-3,
