@@ -68,6 +68,10 @@ class Distiller(nn.Module):
         """Number of training windows the distiller was prepared for."""
         return len(self.train_labels)
 
+    def prepared_for(self, labels: torch.Tensor) -> bool:
+        """Whether the distiller holds exactly these training labels."""
+        return same_labels(self.train_labels, labels)
+
     def set_training_labels(self, labels: torch.Tensor) -> None:
         """Prepare for a training set whose window ``i`` has label ``labels[i]``."""
         self.train_labels = (
@@ -92,3 +96,8 @@ class Distiller(nn.Module):
         index: torch.Tensor,
     ) -> torch.Tensor | DistillResult:
         raise NotImplementedError
+
+
+def same_labels(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Whether two label tensors are the same sequence (on any devices)."""
+    return len(a) == len(b) and torch.equal(a.cpu(), b.cpu())

@@ -13,6 +13,7 @@ from braindecode.models.base import EEGModuleMixin
 from torch import nn
 from torch.utils.data import DataLoader, RandomSampler, Sampler
 
+from ..losses.base import same_labels
 from ..losses.mcc import MCCLoss
 from ..losses.objective import student_objective
 from ..models.features import declared_feature_size, forward_with_features
@@ -228,9 +229,8 @@ class CMCRDTrainer(pl.LightningModule):
         if self.distiller is None:
             self.distiller = self._build_distiller(self._sizes(window))
         labels = torch.as_tensor(dataset_labels(dataset)).long()
-        current = self.distiller.train_labels
-        if len(current) != len(labels) or not torch.equal(current.cpu(), labels):
-            self.distiller.set_training_labels(labels.to(current.device))
+        if not self.distiller.prepared_for(labels):
+            self.distiller.set_training_labels(labels)
 
     def inputs(self, X, key: str | None = None) -> torch.Tensor:
         """The input of the model reading ``key`` (the student's by default).
@@ -393,7 +393,7 @@ class CMCRDTrainer(pl.LightningModule):
         saved = checkpoint["state_dict"].get("distiller.train_labels")
         labels = None if self.distiller is None else self.distiller.train_labels
         if saved is not None and labels is not None and len(labels):
-            if len(saved) != len(labels) or not torch.equal(saved.cpu(), labels.cpu()):
+            if not same_labels(saved, labels):
                 raise ValueError(
                     f"the checkpoint's distiller was trained on {len(saved)} "
                     f"windows with other labels than the {len(labels)} of this "

@@ -475,8 +475,7 @@ class CMCRDClassifier(PairedEEGClassifier):
         Banks restored for the same labels (``LoadInitState``) are kept.
         """
         labels = torch.as_tensor(dataset_labels(dataset_train)).long()
-        current = self.distiller_.train_labels
-        if len(current) != len(labels) or not torch.equal(current.cpu(), labels):
+        if not self.distiller_.prepared_for(labels):
             self.distiller_.set_training_labels(labels)
         in_memory = isinstance(dataset_train, ArrayBatches)
         cache = in_memory if self.teacher_cache == "auto" else self.teacher_cache
