@@ -74,8 +74,8 @@ class CMCRDTrainer(pl.LightningModule):
     student_key, teacher_key : str
         The modalities the student and the teacher read.
     feature_layer, teacher_feature_layer : str
-        The heads whose inputs are the distilled features (see the README's
-        table for TorchEEG's models).
+        The heads whose inputs are the distilled features (see the table of
+        TorchEEG's models in docs/guide/braindecode.md).
     lr, weight_decay : float
         Adam's, as in TorchEEG's ``ClassifierTrainer``.
     devices, accelerator :
