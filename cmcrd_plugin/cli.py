@@ -612,18 +612,37 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "list", help="list registered components and their source package"
     )
-    p.add_argument("--kind", choices=list(KIND_HOOKS))
+    p.add_argument(
+        "--kind", choices=list(KIND_HOOKS), help="list one kind of component only"
+    )
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser(
         "demo", help="run the synthetic SEED-V demo (a few minutes on CPU)"
     )
-    p.add_argument("--subjects", type=int, nargs="+", default=[1, 2, 3])
+    p.add_argument(
+        "--subjects",
+        type=int,
+        nargs="+",
+        default=[1, 2, 3],
+        help="synthetic SEED-V subjects to run (default: 1 2 3)",
+    )
     p.add_argument(
         "--backbone", default="mlp", help="registered model name (mlp, dgcnn)"
     )
-    p.add_argument("--epochs", type=_positive_int, default=30)
-    p.add_argument("--window-fraction", type=_fraction, default=1.0)
+    p.add_argument(
+        "--epochs",
+        type=_positive_int,
+        default=30,
+        help="training epochs of every model (default: 30)",
+    )
+    p.add_argument(
+        "--window-fraction",
+        type=_fraction,
+        default=1.0,
+        help="fraction of SEED-V's windows per trial to write, in (0, 1] "
+        "(default: 1, full size)",
+    )
     p.add_argument(
         "--seed",
         type=_non_negative_int,
@@ -638,7 +657,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="seeds of model training (default: --seed), e.g. 2022 2023 2024",
     )
     p.add_argument("--output", type=Path, default=None, help="write tidy rows as CSV")
-    p.add_argument("--cache-dir", type=Path, default=None)
+    p.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="folder for the synthetic data (default: $CMCRD_CACHE or "
+        "~/.cache/cmcrd_plugin)",
+    )
     p.add_argument(
         "--device", type=_available_device, default="cpu", help="a torch device here"
     )
@@ -650,14 +675,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="leave out the positive-control scenario (default data only)",
     )
-    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser(
         "synth", help="write a synthetic dataset in a real on-disk layout"
     )
-    p.add_argument("dataset", choices=["seed_v", "seed_iv", "seed"])
-    p.add_argument("output", type=Path)
+    p.add_argument(
+        "dataset", choices=["seed_v", "seed_iv", "seed"], help="the layout to write"
+    )
+    p.add_argument("output", type=Path, help="the folder to write it in")
     p.add_argument(
         "--subjects",
         type=int,
@@ -668,8 +695,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--raw", action="store_true", help="seed_iv: also write eeg_raw_data"
     )
-    p.add_argument("--seed", type=_non_negative_int, default=0)
-    p.add_argument("--window-fraction", type=_fraction, default=1.0)
+    p.add_argument(
+        "--seed",
+        type=_non_negative_int,
+        default=0,
+        help="seed of the synthetic data; the same seed writes the same arrays",
+    )
+    p.add_argument(
+        "--window-fraction",
+        type=_fraction,
+        default=1.0,
+        help="fraction of the release's windows per trial, in (0, 1] "
+        "(default: 1, full size)",
+    )
     p.add_argument(
         "--overwrite",
         action="store_true",
@@ -678,7 +716,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--yes", action="store_true", help="seed_iv --raw: write without asking"
     )
-    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=_cmd_synth)
 
     p = sub.add_parser(
@@ -721,12 +759,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--methods", nargs="+", help="eeg_only, cmcrd, kd, ... (see docs)")
     p.add_argument("--seeds", type=int, nargs="+", help="training seeds")
     p.add_argument("--subjects", type=int, nargs="+", help="default: the profile's")
-    p.add_argument("--epochs", type=_positive_int)
+    p.add_argument("--epochs", type=_positive_int, help="epochs of every fit")
     p.add_argument("--jobs", type=_positive_int, help="cells run in parallel")
-    p.add_argument("--engine", choices=["local", "dask"])
+    p.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        help="local: joblib processes here; dask: a dask.distributed cluster",
+    )
     p.add_argument("--scheduler", help="address of a dask scheduler (--engine dask)")
     p.add_argument("--output", type=Path, help="results folder (default cmcrd-bench)")
-    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=_cmd_bench)
 
     commands = {"teacher": _cmd_teacher, "train": _cmd_train, "evaluate": _cmd_evaluate}

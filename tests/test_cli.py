@@ -287,8 +287,22 @@ def test_cmcrd_version(capsys):
     assert capsys.readouterr().out.strip() == f"cmcrd {cmcrd_plugin.__version__}"
 
 
-@pytest.mark.parametrize("command", ["teacher", "train", "evaluate"])
-def test_own_data_commands_describe_themselves_and_every_option(command, capsys):
+COMMANDS = ["list", "demo", "synth", "bench", "teacher", "train", "evaluate"]
+
+
+def test_the_parametrised_commands_are_every_command():
+    import argparse
+
+    from cmcrd_plugin.cli import build_parser
+
+    (sub,) = [
+        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    ]
+    assert sorted(sub.choices) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_describes_itself_and_every_option(command, capsys):
     import argparse
 
     from cmcrd_plugin.cli import build_parser
@@ -298,11 +312,12 @@ def test_own_data_commands_describe_themselves_and_every_option(command, capsys)
     summary = {a.dest: a.help for a in sub._choices_actions}[command]
     assert summary and "\n" not in summary
     p = sub.choices[command]
-    assert p.description
-    options = [a for a in p._actions if a.option_strings and a.dest != "help"]
-    assert len(options) >= 8
-    assert [a.dest for a in options if not a.help] == []
+    arguments = [a for a in p._actions if a.dest != "help"]
+    assert [a.dest for a in arguments if not a.help] == []
+    if command in ("teacher", "train", "evaluate"):
+        assert p.description
+        assert len([a for a in arguments if a.option_strings]) >= 8
     with pytest.raises(SystemExit):
         main([command, "--help"])
     out = capsys.readouterr().out
-    assert all(a.option_strings[0] in out for a in options)
+    assert all((a.option_strings or [a.dest])[0] in out for a in arguments)

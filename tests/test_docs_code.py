@@ -21,8 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 RUNNABLE = {
     "README.md": 6,
     "docs/guide/braindecode.md": 2,
+    "docs/guide/resume.md": 1,
     "docs/guide/torcheeg.md": 2,
 }
+# pages that continue another page's example run after that page's blocks
+CONTINUES = {"docs/guide/resume.md": "docs/guide/braindecode.md"}
 
 
 def blocks(document: str, language: str) -> list[str]:
@@ -41,13 +44,15 @@ def test_every_python_block_runs_as_written(document, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CMCRD_CACHE", str(tmp_path / "cache"))
     namespace: dict = {"__name__": "docs"}
-    for number, code in enumerate(blocks(document, "python"), start=1):
-        try:
-            exec(compile(code, f"{document} python block {number}", "exec"), namespace)
-        except Exception as exc:
-            raise AssertionError(
-                f"{document} python block {number} failed:\n{code}"
-            ) from exc
+    documents = [CONTINUES[document]] if document in CONTINUES else []
+    for page in [*documents, document]:
+        for number, code in enumerate(blocks(page, "python"), start=1):
+            try:
+                exec(compile(code, f"{page} python block {number}", "exec"), namespace)
+            except Exception as exc:
+                raise AssertionError(
+                    f"{page} python block {number} failed:\n{code}"
+                ) from exc
 
 
 def test_the_command_line_pages_config_is_read_by_cmcrd(tmp_path):
