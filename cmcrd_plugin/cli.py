@@ -661,8 +661,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--cache-dir",
         type=Path,
         default=None,
-        help="folder for the synthetic data (default: $CMCRD_CACHE or "
-        "~/.cache/cmcrd_plugin)",
+        help="folder for the synthetic data (default: $CMCRD_CACHE, or the "
+        "user cache folder, ~/.cache/cmcrd_plugin on Linux)",
     )
     p.add_argument(
         "--device", type=_available_device, default="cpu", help="a torch device here"

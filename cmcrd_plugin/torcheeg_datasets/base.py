@@ -98,7 +98,7 @@ def resolve_io_mode(io_mode: str) -> str:
 
 
 def default_io_path(name: str, digest: str) -> Path:
-    """``$CMCRD_CACHE/torcheeg/<name>-<digest>`` (default ``~/.cache/cmcrd_plugin``)."""
+    """``<cache>/torcheeg/<name>-<digest>``, under :func:`default_cache_dir`."""
     return default_cache_dir() / "torcheeg" / f"{name}-{digest[:16]}"
 
 
@@ -142,8 +142,9 @@ class PairedEEGEyeDataset(BaseDataset):
     ``trial_in_session``, ``window_id``, ``emotion`` and ``clip_id``, so the
     ``torcheeg.model_selection`` splitters group trials correctly.
 
-    Caching: ``io_path`` (default: a folder under ``$CMCRD_CACHE/torcheeg``
-    named by a digest of the arguments) holds versions of the cache (see
+    Caching: ``io_path`` (default: a folder, named by a digest of the
+    arguments, under ``torcheeg`` in ``$CMCRD_CACHE`` or the user cache
+    folder) holds versions of the cache (see
     :mod:`cmcrd_plugin.torcheeg_datasets.cache`). The current version is
     reused only if its manifest matches the class, ``io_mode``, the arguments
     and the content of the source files; otherwise a new version is built
