@@ -41,7 +41,7 @@ def subjects(config: BenchmarkConfig) -> tuple[int, ...]:
     if config.subjects:
         return tuple(config.subjects)
     if config.dataset == "paired_npz":  # one's own data: every subject in them
-        windows = _load("paired_npz", str(data_root(config)), ())
+        windows = read_windows("paired_npz", str(data_root(config)), ())
         return tuple(int(s) for s in np.unique(windows.subject))
     return ALL_SUBJECTS[config.dataset]
 
@@ -133,9 +133,15 @@ def prepare(config: BenchmarkConfig, progress: bool = True) -> None:
 
 
 @lru_cache(maxsize=4)
-def _load(
+def read_windows(
     fmt: str, root: str, wanted: tuple[int, ...], raw: bool = False
 ) -> PairedWindows:
+    """The windows of subjects ``wanted`` (all when empty) of a data folder.
+
+    ``fmt`` is a registered loader name (``seed_v``, ``paired_npz``, ...);
+    ``raw`` reads SEED-IV's raw EEG. Read once per process for the same
+    arguments: the arrays are shared, so callers do not modify them.
+    """
     from .. import get_loader
 
     options = {"raw": True} if raw else {}
@@ -146,7 +152,7 @@ def load_windows(config: BenchmarkConfig, scenario: str = "default") -> PairedWi
     """A scenario's windows (read once per process)."""
     fmt = data_format(config, scenario)
     raw = config.raw and scenario not in CONTROL_DATA
-    return _load(fmt, str(data_root(config, scenario)), subjects(config), raw)
+    return read_windows(fmt, str(data_root(config, scenario)), subjects(config), raw)
 
 
 def trial_folds(windows: PairedWindows, n_folds: int = 3) -> list[Split]:

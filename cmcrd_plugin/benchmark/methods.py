@@ -155,7 +155,15 @@ class BestValidation(Callback):
             net.module_.load_state_dict(best)
 
 
-def _estimator_settings(config: BenchmarkConfig, valid_set, seed: int) -> dict:
+def estimator_settings(config: BenchmarkConfig, valid_set, seed: int) -> dict:
+    """The skorch settings every benchmark estimator shares.
+
+    AdamW with the configuration's rate, decay, batch size and epochs; the
+    authors' warm-up cosine schedule; ``valid_set`` as the validation split,
+    with the best validation epoch kept by :class:`BestValidation` (its
+    ``restore`` puts it back after the fit); the batch order seeded by
+    ``seed``.
+    """
     import torch
     from skorch.helper import predefined_split
 
@@ -204,7 +212,7 @@ def _inputs(config: BenchmarkConfig, cell: Cell):
 
 
 @lru_cache(maxsize=8)
-def _teacher(config: BenchmarkConfig, key: tuple):
+def fold_teacher(config: BenchmarkConfig, key: tuple):
     """The eye teacher of one fold and seed (trained once per process)."""
     import torch
     from skorch.dataset import Dataset
@@ -216,7 +224,7 @@ def _teacher(config: BenchmarkConfig, key: tuple):
     _, _, eye, y, fold = _inputs(config, cell)
     torch.manual_seed(cell.seed)
     valid = Dataset(eye[fold.valid], y[fold.valid])
-    net = TeacherClassifier(CMCRDMLP, **_estimator_settings(config, valid, cell.seed))
+    net = TeacherClassifier(CMCRDMLP, **estimator_settings(config, valid, cell.seed))
     net.fit(eye[fold.train], y[fold.train])
     BestValidation.restore(net)
     accuracy = {
@@ -257,7 +265,7 @@ def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
         TEACHER_ARCH,
         "eye_teacher",
     )
-    teacher, teacher_accuracy = _teacher(config, teacher_key)
+    teacher, teacher_accuracy = fold_teacher(config, teacher_key)
     tr, va, te = fold.train, fold.valid, fold.test
     test_modality = "eeg"
     torch.manual_seed(cell.seed)
@@ -268,7 +276,7 @@ def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
     elif cell.method == "fusion":
         fused = np.concatenate([eeg.reshape(len(eeg), -1), eye], axis=1)
         valid = Dataset(fused[va][:, :, None], y[va])
-        settings = _estimator_settings(config, valid, cell.seed)
+        settings = estimator_settings(config, valid, cell.seed)
         net = EEGClassifier(CMCRDMLP, **settings)
         selected, last, seconds = _fit_and_score(
             net, fused[tr][:, :, None], y[tr], fused[te][:, :, None], y[te]
@@ -289,7 +297,7 @@ def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
             )
         elif cell.method == "eeg_only":
             valid = Dataset(student_eeg[va], y[va])
-            settings = _estimator_settings(config, valid, cell.seed)
+            settings = estimator_settings(config, valid, cell.seed)
             net = EEGClassifier(model, **settings)
             selected, last, seconds = _fit_and_score(
                 net, student_eeg[tr], y[tr], student_eeg[te], y[te]
@@ -302,7 +310,7 @@ def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
                 teacher=teacher.module_,
                 feature_layer=layer,
                 **_student_params(cell.method),
-                **_estimator_settings(config, valid, cell.seed),
+                **estimator_settings(config, valid, cell.seed),
             )
             selected, last, seconds = _fit_and_score(
                 net, paired[tr], y[tr], student_eeg[te], y[te]

@@ -132,7 +132,7 @@ def train_teacher(
     dict
         The settings written beside ``out``.
     """
-    from ..benchmark.methods import _teacher
+    from ..benchmark.methods import fold_teacher
     from ..data.normalization import FeatureScaler
     from .saved_models import save_models
 
@@ -143,7 +143,7 @@ def train_teacher(
     module_sizes: dict[str, int] = {}
     for key, subject, fold, windows, rows in _folds(config):
         cell = (config.dataset, "default", data.protocol, subject, fold)
-        net, accuracy = _teacher(
+        net, accuracy = fold_teacher(
             config, (*cell, training.seed, TEACHER_MODEL, "eye_teacher")
         )
         states[key] = net.module_.state_dict()
@@ -343,7 +343,7 @@ def evaluate_student(
 
     if out is not None:
         _refuse_existing(Path(out), overwrite)
-    saved = _load(student, "student")
+    saved = _load_saved(student, "student")
     windows = _read(data, tuple(data.subjects))
     expected = tuple(saved.settings["eeg_shape"])
     if windows.eeg.shape[1:] != expected:
@@ -468,14 +468,14 @@ def _fold_keys(config) -> dict[str, tuple[str, int, str]]:
 
 def _read(data: DataSelection, subjects: tuple[int, ...]):
     """The windows of ``subjects`` (all when empty), loader errors in one line."""
-    from ..benchmark.data import _load
+    from ..benchmark.data import read_windows
     from ..data.errors import DatasetFormatError
     from ..registry import RegistryError
 
     if not Path(data.root).exists():
         raise OwnDataError(f"--root {data.root}: no such file or folder")
     try:
-        return _load(data.dataset, str(data.root), tuple(subjects), data.raw)
+        return read_windows(data.dataset, str(data.root), tuple(subjects), data.raw)
     except (DatasetFormatError, RegistryError, OSError, TypeError) as exc:
         raise OwnDataError(f"{data.root}: {exc}") from exc
 
@@ -519,7 +519,7 @@ def _check_distiller(distiller: str, teacher) -> None:
         )
 
 
-def _load(path: str | Path, kind: str) -> SavedModels:
+def _load_saved(path: str | Path, kind: str) -> SavedModels:
     from .saved_models import SavedModelError, load_models
 
     try:
@@ -530,7 +530,7 @@ def _load(path: str | Path, kind: str) -> SavedModels:
 
 def _teachers_for(path: str | Path, data: DataSelection, config) -> SavedModels:
     """The teacher file ``path``, if its folds are the run's."""
-    saved = _load(path, "teacher")
+    saved = _load_saved(path, "teacher")
     trained_on = saved.settings.get("data", {})
     wanted = _data_settings(data, config)
     for name in ("dataset", "root", "protocol"):
@@ -565,7 +565,7 @@ def _fit_student(config, windows, split, teachers, key, distiller, beta, n_class
     from skorch.dataset import Dataset
     from skorch.helper import SliceDict
 
-    from ..benchmark.methods import BestValidation, _estimator_settings, build_student
+    from ..benchmark.methods import BestValidation, build_student, estimator_settings
     from ..data.normalization import FeatureScaler
     from ..training import CMCRDClassifier
 
@@ -591,7 +591,7 @@ def _fit_student(config, windows, split, teachers, key, distiller, beta, n_class
         feature_layer=layer,
         distiller=distiller,
         beta=beta,
-        **_estimator_settings(config, Dataset(paired[valid], y[valid]), seed),
+        **estimator_settings(config, Dataset(paired[valid], y[valid]), seed),
     )
     net.fit(paired[train], y[train])
     BestValidation.restore(net)
