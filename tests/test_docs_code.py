@@ -21,11 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 RUNNABLE = {
     "README.md": 6,
     "docs/guide/braindecode.md": 2,
-    "docs/guide/resume.md": 1,
+    "docs/guide/resume.md": 3,
     "docs/guide/torcheeg.md": 2,
 }
-# pages that continue another page's example run after that page's blocks
-CONTINUES = {"docs/guide/resume.md": "docs/guide/braindecode.md"}
+# pages that continue other pages' examples run after those pages' blocks
+CONTINUES = {
+    "docs/guide/resume.md": ["docs/guide/braindecode.md", "docs/guide/torcheeg.md"]
+}
 
 
 def blocks(document: str, language: str) -> list[str]:
@@ -44,8 +46,7 @@ def test_every_python_block_runs_as_written(document, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CMCRD_CACHE", str(tmp_path / "cache"))
     namespace: dict = {"__name__": "docs"}
-    documents = [CONTINUES[document]] if document in CONTINUES else []
-    for page in [*documents, document]:
+    for page in [*CONTINUES.get(document, []), document]:
         for number, code in enumerate(blocks(page, "python"), start=1):
             try:
                 exec(compile(code, f"{page} python block {number}", "exec"), namespace)

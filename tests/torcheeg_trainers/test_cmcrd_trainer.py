@@ -177,3 +177,31 @@ def test_resuming_on_another_training_set_is_refused(split, teacher, tmp_path):
             ckpt_path=str(tmp_path / "last.ckpt"),
             **settings,
         )
+
+
+def test_a_checkpoint_loads_for_prediction_with_the_same_arguments(
+    split, teacher, tmp_path
+):
+    train, test = split
+    torch.manual_seed(0)
+    trained = student(teacher)
+    trained.fit(
+        DataLoader(train, batch_size=32, shuffle=True),
+        max_epochs=1,
+        callbacks=[ModelCheckpoint(dirpath=tmp_path, filename="last")],
+        logger=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+    )
+    loaded = CMCRDTrainer.load_from_checkpoint(
+        tmp_path / "last.ckpt",
+        model=mlp(62, 5),  # freshly initialised: the checkpoint fills it
+        teacher=teacher,
+        distiller_kwargs={"n_negatives": 32},
+    )
+    for name, value in trained.state_dict().items():
+        torch.testing.assert_close(loaded.state_dict()[name], value, msg=name)
+    loader = DataLoader(test, batch_size=64)
+    ours = torch.cat(loaded.predict(loader, **QUIET))
+    theirs = torch.cat(trained.predict(loader, **QUIET))
+    torch.testing.assert_close(ours, theirs)
