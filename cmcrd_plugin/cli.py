@@ -586,7 +586,12 @@ def _add_own_data_options(command: str, p: argparse.ArgumentParser) -> None:
         "evaluate": "a folder to write predictions.csv and metrics.json into",
     }
     p.add_argument("--out", type=Path, metavar="PATH", help=out_help[command])
-    p.add_argument("--overwrite", action="store_true", help="replace an existing --out")
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace what an earlier run of this command wrote at --out (a "
+        "folder holding anything else is refused)",
+    )
 
 
 def _own_data_parser(command: str, context: str = "") -> _Parser:

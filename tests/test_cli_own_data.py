@@ -1,6 +1,8 @@
 """``cmcrd teacher``, ``cmcrd train`` and ``cmcrd evaluate`` on a synthetic folder."""
 
+import dataclasses
 import json
+import stat
 
 import numpy as np
 import pandas as pd
@@ -9,6 +11,7 @@ import pytest
 from cmcrd_plugin.cli import main
 from cmcrd_plugin.experiments import own_data
 from cmcrd_plugin.synthetic import write_seed_v
+from cmcrd_plugin.synthetic.io import umasked
 
 FOLDS = ["subject1-fold1", "subject1-fold2", "subject1-fold3"]
 
@@ -69,6 +72,10 @@ def test_train_writes_predictions_metrics_and_students(run, capsys):
         assert student["kind"] == "student" and student["eeg_shape"] == [62, 5]
         assert (out / "students" / f"{key}.pt").is_file()
     assert not [p for p in run["base"].iterdir() if p.name.startswith(".")]
+    # as plain mkdir and open would make them (mkdtemp, mkstemp: owner only)
+    assert stat.S_IMODE(out.stat().st_mode) == umasked(0o777)
+    student = out / "students" / f"{FOLDS[0]}.pt"
+    assert stat.S_IMODE(student.stat().st_mode) == umasked(0o666)
 
 
 def test_evaluate_reproduces_the_trained_students_predictions(
@@ -280,3 +287,131 @@ def test_a_failure_during_training_writes_nothing(run, folder, tmp_path, monkeyp
     with pytest.raises(RuntimeError, match="out of memory"):
         main([*argv, "--out", str(tmp_path / "out")])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_out_never_is_or_holds_an_input_even_with_overwrite(
+    run, folder, tmp_path, capsys
+):
+    from cmcrd_plugin.data import load_seed_v, write_paired_npz
+
+    npz = write_paired_npz(tmp_path / "mine.npz", load_seed_v(folder, subjects=[1]))
+    before = npz.read_bytes()
+    own = ["--dataset", "paired_npz", "--root", str(npz), "--overwrite"]
+    _assert_refused(
+        capsys, ["teacher", *own, "--out", str(npz)], "teacher", "is --root"
+    )
+    data = ["--dataset", "seed_v", "--root", str(folder), "--subjects", "1"]
+    train = ["train", *data, "--teacher", str(run["teacher"]), "--overwrite"]
+    _assert_refused(capsys, [*train, "--out", str(folder)], "train", "is --root")
+    _assert_refused(
+        capsys, [*train, "--out", str(run["base"])], "train", "holds --teacher"
+    )
+    student = run["out"] / "students" / "subject1-fold1.pt"
+    evaluate = ["evaluate", *data, "--student", str(student), "--overwrite"]
+    _assert_refused(
+        capsys, [*evaluate, "--out", str(run["out"])], "evaluate", "holds --student"
+    )
+    assert npz.read_bytes() == before
+    assert student.is_file() and (run["out"] / "metrics.csv").is_file()
+
+
+def test_overwrite_replaces_only_what_the_command_wrote(run, folder, tmp_path, capsys):
+    out = tmp_path / "scores"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    student = run["out"] / "students" / "subject1-fold1.pt"
+    data = ["--dataset", "seed_v", "--root", str(folder), "--subjects", "1"]
+    evaluate = ["evaluate", *data, "--student", str(student), "--out", str(out)]
+    _assert_refused(
+        capsys,
+        [*evaluate, "--overwrite"],
+        "evaluate",
+        "holds notes.txt, which this command does not write",
+    )
+    assert (out / "notes.txt").read_text() == "mine"
+    (out / "notes.txt").unlink()
+    assert main(evaluate) == 0
+    assert main([*evaluate, "--overwrite"]) == 0  # its own files: replaced
+    assert sorted(p.name for p in out.iterdir()) == ["metrics.json", "predictions.csv"]
+
+
+def test_a_fold_smaller_than_a_batch_is_refused_before_training(
+    run, folder, tmp_path, capsys
+):
+    data = ["--dataset", "seed_v", "--root", str(folder), "--subjects", "1"]
+    argv = ["teacher", *data, "--batch-size", "5000", "--out", str(tmp_path / "t.pt")]
+    _assert_refused(
+        capsys, argv, "teacher", "training windows, fewer than --batch-size 5000"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_labels_from_one_and_folds_without_a_class_train(folder, tmp_path):
+    from cmcrd_plugin.data import load_seed_v, write_paired_npz
+
+    windows = load_seed_v(folder, subjects=[1, 2])
+    # labels 1..5: class 0 never occurs
+    windows = dataclasses.replace(windows, label=windows.label + 1)
+    npz = write_paired_npz(tmp_path / "one-based.npz", windows)
+    data = ["--dataset", "paired_npz", "--root", str(npz)]
+    quick = ["--epochs", "1", "--warmup-epochs", "0", "--batch-size", "8"]
+    teacher = tmp_path / "teacher.pt"
+    assert main(["teacher", *data, *quick, "--out", str(teacher)]) == 0
+    out = tmp_path / "run"
+    argv = ["train", *data, *quick, "--teacher", str(teacher), "--distiller", "kd"]
+    assert main([*argv, "--out", str(out)]) == 0  # KD: teacher and student agree
+    student = json.loads(next((out / "students").glob("*.json")).read_text())
+    assert student["n_classes"] == 6
+    assert set(pd.read_csv(out / "predictions.csv")["label"]) <= {1, 2, 3, 4, 5}
+
+
+def test_a_backbone_that_cannot_read_the_windows_is_refused_in_one_line(
+    run, folder, tmp_path, capsys
+):
+    data = ["--dataset", "seed_v", "--root", str(folder), "--subjects", "1"]
+    argv = ["train", *data, "--teacher", str(run["teacher"])]
+    _assert_refused(
+        capsys,
+        [*argv, "--backbone", "ShallowFBCSPNet", "--out", str(tmp_path / "o")],
+        "train",
+        "--backbone 'ShallowFBCSPNet' cannot be trained on windows of shape (62, 5)",
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_fit_stops_the_command_and_writes_nothing(
+    run, folder, tmp_path, monkeypatch
+):
+    from cmcrd_plugin.training import CMCRDClassifier
+
+    def interrupt(self, net, **kwargs):
+        raise KeyboardInterrupt  # Ctrl-C during training; skorch swallows it
+
+    monkeypatch.setattr(CMCRDClassifier, "on_epoch_end", interrupt)
+    data = ["--dataset", "seed_v", "--root", str(folder), "--subjects", "1"]
+    argv = ["train", *data, "--teacher", str(run["teacher"]), "--epochs", "2"]
+    with pytest.raises(KeyboardInterrupt, match="interrupted after 1 of 2 epochs"):
+        main([*argv, "--out", str(tmp_path / "out")])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_teacher_of_other_windows_at_the_same_path_is_refused(
+    folder, tmp_path, capsys
+):
+    from cmcrd_plugin.data import load_seed_v, write_paired_npz
+
+    windows = load_seed_v(folder, subjects=[1])
+    npz = write_paired_npz(tmp_path / "mine.npz", windows)
+    data = ["--dataset", "paired_npz", "--root", str(npz)]
+    quick = ["--epochs", "1", "--warmup-epochs", "0", "--batch-size", "8"]
+    teacher = tmp_path / "teacher.pt"
+    assert main(["teacher", *data, *quick, "--out", str(teacher)]) == 0
+    # new recordings saved over the old file: the teacher saw other windows
+    write_paired_npz(npz, dataclasses.replace(windows, label=windows.label[::-1]))
+    argv = ["train", *data, *quick, "--teacher", str(teacher)]
+    _assert_refused(
+        capsys,
+        [*argv, "--out", str(tmp_path / "run")],
+        "train",
+        "the windows of subject(s) 1 in",
+    )

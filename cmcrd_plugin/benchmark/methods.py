@@ -60,7 +60,7 @@ from ..training.shapes import with_time_axis
 from . import torcheeg_models
 from .cells import Cell, config_hash
 from .config import BenchmarkConfig
-from .data import is_synthetic, permuted_rows, split
+from .data import input_shape, is_synthetic, permuted_rows, split
 
 DISTILLERS = ("cmcrd", "crd", "kd", "fitnet", "nst", "sp", "rkd", "pkt")
 ABLATIONS = {
@@ -186,10 +186,55 @@ def estimator_settings(config: BenchmarkConfig, valid_set, seed: int) -> dict:
     )
 
 
+def check_training_size(
+    n_train: int, batch_size: int, where: str, option: str = "batch_size"
+) -> None:
+    """Refuse a training set smaller than one batch (``option`` names the size).
+
+    braindecode drops the last incomplete batch of every epoch
+    (``iterator_train__drop_last=True``), so such a set would train on
+    nothing, with only a warning.
+    """
+    if n_train < batch_size:
+        raise ValueError(
+            f"{where}: {n_train} training windows, fewer than {option} "
+            f"{batch_size}: every batch would be dropped and nothing trained; "
+            f"lower {option}"
+        )
+
+
+def fit_to_the_end(net, X, y=None):
+    """``net.fit(X, y)``, raising ``KeyboardInterrupt`` if that was interrupted.
+
+    skorch catches a ``KeyboardInterrupt`` during ``fit`` and returns the net
+    as it is, so that a notebook keeps what was trained. A benchmark cell or
+    a saved run must not pass such a net off as trained: an interrupted fit
+    (``interrupted_`` of this package's estimators, or fewer epochs in the
+    history than ``max_epochs``) is interrupted here too.
+    """
+    net.fit(X, y)
+    if getattr(net, "interrupted_", False) or len(net.history) < net.max_epochs:
+        raise KeyboardInterrupt(
+            f"training was interrupted after {len(net.history)} of "
+            f"{net.max_epochs} epochs"
+        )
+    return net
+
+
+def sized(model, n_classes: int) -> dict:
+    """The estimator parameters that give a model class ``n_classes`` outputs.
+
+    braindecode infers ``n_outputs`` from the training labels, which may
+    lack a class (a fold without it, labels with gaps); an instance is
+    already sized.
+    """
+    return {"module__n_outputs": n_classes} if isinstance(model, type) else {}
+
+
 def _fit_and_score(net, X_train, y_train, X_test, y_test) -> tuple[dict, dict, float]:
     """Fit; test scores at the best validation epoch and at the last epoch."""
     started = time.perf_counter()
-    net.fit(X_train, y_train)
+    fit_to_the_end(net, X_train, y_train)
     seconds = time.perf_counter() - started
     last = score_predictions(y_test, net.predict(X_test))
     BestValidation.restore(net)
@@ -211,6 +256,24 @@ def _inputs(config: BenchmarkConfig, cell: Cell):
     return eeg, eye, eye_for_teacher, windows.label, fold
 
 
+def teacher_key(cell: Cell) -> tuple:
+    """The key of the eye teacher ``cell`` learns from: its fold and seed.
+
+    Every method of one fold and seed shares that teacher
+    (:func:`fold_teacher` trains it once per process).
+    """
+    return (
+        cell.dataset,
+        cell.scenario,
+        cell.protocol,
+        cell.subject,
+        cell.fold,
+        cell.seed,
+        TEACHER_ARCH,
+        "eye_teacher",
+    )
+
+
 @lru_cache(maxsize=8)
 def fold_teacher(config: BenchmarkConfig, key: tuple):
     """The eye teacher of one fold and seed (trained once per process)."""
@@ -222,16 +285,25 @@ def fold_teacher(config: BenchmarkConfig, key: tuple):
 
     cell = Cell(*key)
     _, _, eye, y, fold = _inputs(config, cell)
+    check_training_size(len(fold.train), config.batch_size, _where(cell))
     torch.manual_seed(cell.seed)
     valid = Dataset(eye[fold.valid], y[fold.valid])
-    net = TeacherClassifier(CMCRDMLP, **estimator_settings(config, valid, cell.seed))
-    net.fit(eye[fold.train], y[fold.train])
+    net = TeacherClassifier(
+        CMCRDMLP,
+        **sized(CMCRDMLP, input_shape(config)[2]),
+        **estimator_settings(config, valid, cell.seed),
+    )
+    fit_to_the_end(net, eye[fold.train], y[fold.train])
     BestValidation.restore(net)
     accuracy = {
         "teacher_train_accuracy": float(net.score(eye[fold.train], y[fold.train])),
         "teacher_valid_accuracy": float(net.score(eye[fold.valid], y[fold.valid])),
     }
     return net, accuracy
+
+
+def _where(cell: Cell) -> str:
+    return f"subject {cell.subject} {cell.fold} ({cell.protocol})"
 
 
 def _student_params(method: str) -> dict:
@@ -255,18 +327,10 @@ def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
     from ..training import CMCRDClassifier
 
     eeg, eye, eye_for_teacher, y, fold = _inputs(config, cell)
-    teacher_key = (
-        cell.dataset,
-        cell.scenario,
-        cell.protocol,
-        cell.subject,
-        cell.fold,
-        cell.seed,
-        TEACHER_ARCH,
-        "eye_teacher",
-    )
-    teacher, teacher_accuracy = fold_teacher(config, teacher_key)
+    teacher, teacher_accuracy = fold_teacher(config, teacher_key(cell))
+    n_classes = input_shape(config)[2]  # the dataset's: a fold may lack a class
     tr, va, te = fold.train, fold.valid, fold.test
+    check_training_size(len(tr), config.batch_size, _where(cell))
     test_modality = "eeg"
     torch.manual_seed(cell.seed)
     if cell.method == "eye_teacher":
@@ -277,13 +341,12 @@ def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
         fused = np.concatenate([eeg.reshape(len(eeg), -1), eye], axis=1)
         valid = Dataset(fused[va][:, :, None], y[va])
         settings = estimator_settings(config, valid, cell.seed)
-        net = EEGClassifier(CMCRDMLP, **settings)
+        net = EEGClassifier(CMCRDMLP, **sized(CMCRDMLP, n_classes), **settings)
         selected, last, seconds = _fit_and_score(
             net, fused[tr][:, :, None], y[tr], fused[te][:, :, None], y[te]
         )
         test_modality = "eeg+eye"
     else:
-        n_classes = int(y.max()) + 1
         model, student_eeg, layer = build_student(cell.arch, eeg, n_classes)
         if cell.method in TORCHEEG_METHODS:
             selected, last, seconds = _fit_with_lightning(
@@ -298,7 +361,7 @@ def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
         elif cell.method == "eeg_only":
             valid = Dataset(student_eeg[va], y[va])
             settings = estimator_settings(config, valid, cell.seed)
-            net = EEGClassifier(model, **settings)
+            net = EEGClassifier(model, **sized(model, n_classes), **settings)
             selected, last, seconds = _fit_and_score(
                 net, student_eeg[tr], y[tr], student_eeg[te], y[te]
             )
@@ -310,6 +373,7 @@ def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
                 teacher=teacher.module_,
                 feature_layer=layer,
                 **_student_params(cell.method),
+                **sized(model, n_classes),
                 **estimator_settings(config, valid, cell.seed),
             )
             selected, last, seconds = _fit_and_score(
@@ -329,7 +393,7 @@ def _fit_with_lightning(config, cell, fold, models, eeg, eye, y):
 
     model, layer, teacher = models
     settings = dict(
-        n_classes=int(y.max()) + 1,
+        n_classes=input_shape(config)[2],
         epochs=config.epochs,
         lr=config.lr,
         weight_decay=config.weight_decay,

@@ -14,13 +14,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import platform
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
 
+from ..synthetic.io import write_atomic
 from .architectures import survey
 from .cells import Cell, config_hash, grid
 from .config import BenchmarkConfig, BenchmarkConfigError
@@ -68,17 +68,8 @@ def read_results(output: Path) -> pd.DataFrame:
 def write_results(output: Path, table: pd.DataFrame) -> Path:
     """Write the table atomically: a temporary file renamed over the old one."""
     path = Path(output) / RESULTS
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{RESULTS}.", suffix=".tmp", dir=path.parent
-    )
-    try:
-        with os.fdopen(handle, "w", newline="") as stream:
-            table.loc[:, list(COLUMNS)].to_csv(stream, index=False)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    columns = table.loc[:, list(COLUMNS)]
+    write_atomic(path, lambda tmp: columns.to_csv(tmp, index=False))
     return path
 
 

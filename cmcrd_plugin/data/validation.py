@@ -33,17 +33,31 @@ def check_numeric_finite(array: np.ndarray, where: str) -> None:
         raise DatasetFormatError(f"{where}: contains NaN or Inf values")
 
 
-def check_real_array(value: object, where: str) -> np.ndarray:
+def check_float32_range(array: np.ndarray, where: str) -> None:
+    """Refuse floats beyond float32's range: features are read as float32, where
+    they would become Inf."""
+    limit = np.finfo(np.float32).max
+    if array.dtype.kind == "f" and array.size and np.abs(array).max() > limit:
+        raise DatasetFormatError(
+            f"{where}: values up to {np.abs(array).max():.3g} in magnitude, beyond "
+            f"float32's range ({limit:.3g}) that features are read as"
+        )
+
+
+def check_real_array(value: object, where: str, features: bool = True) -> np.ndarray:
     """``value`` if it is a finite ndarray of real numbers, else a DatasetFormatError.
 
     Checked before any conversion: a nested list is refused as a list, never
-    handed to :func:`numpy.asarray`.
+    handed to :func:`numpy.asarray`. ``features`` (read as float32) must also
+    lie within float32's range.
     """
     if not isinstance(value, np.ndarray):
         raise DatasetFormatError(
             f"{where}: expected a numeric array, got {type(value).__name__}"
         )
     check_numeric_finite(value, where)
+    if features:
+        check_float32_range(value, where)
     return value
 
 
@@ -73,7 +87,7 @@ def check_labels(values: object, classes: range, where: str) -> np.ndarray:
     where : str
         File and key, for error messages.
     """
-    labels = check_whole_numbers(check_real_array(values, where), where)
+    labels = check_whole_numbers(check_real_array(values, where, features=False), where)
     outside = (labels < classes.start) | (labels >= classes.stop)
     if outside.any():
         row = int(np.flatnonzero(outside.reshape(-1))[0])

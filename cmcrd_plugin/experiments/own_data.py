@@ -136,8 +136,9 @@ def train_teacher(
     from ..data.normalization import FeatureScaler
     from .saved_models import save_models
 
+    _read_afresh()
     out = Path(out)
-    _refuse_existing(out, overwrite, folder=False)
+    _refuse_existing(out, overwrite, {"--root": data.root})
     config = _benchmark_config(data, training, TEACHER_MODEL)
     states, scalers, models = {}, {}, {}
     module_sizes: dict[str, int] = {}
@@ -170,7 +171,10 @@ def train_teacher(
         "model": TEACHER_MODEL,
         "module": module_sizes,
         "teacher_key": "eye",
-        "data": _data_settings(data, config),
+        "data": {
+            **_data_settings(data, config),
+            "fingerprints": _fingerprints(_read(data, config.subjects)),
+        },
         "training": asdict(training),
         "models": models,
     }
@@ -236,12 +240,16 @@ def train_students(
     from .metrics import score_predictions
     from .saved_models import save_models
 
+    _read_afresh()
     out = Path(out)
-    _refuse_existing(out, overwrite)
+    _refuse_existing(
+        out, overwrite, {"--root": data.root, "--teacher": teacher}, own=RUN_FILES
+    )
     _check_distiller(distiller, teacher)
     config = _benchmark_config(data, training, backbone)
     teachers = None if teacher is None else _teachers_for(teacher, data, config)
     n_classes = _n_classes(config)
+    _check_backbone(backbone, config)
     rows, predictions = [], []
     with _staged_folder(out) as staging:
         for key, subject, fold, windows, split in _folds(config):
@@ -341,8 +349,14 @@ def evaluate_student(
 
     from .metrics import score_predictions
 
+    _read_afresh()
     if out is not None:
-        _refuse_existing(Path(out), overwrite)
+        _refuse_existing(
+            Path(out),
+            overwrite,
+            {"--root": data.root, "--student": student},
+            own=EVALUATION_FILES,
+        )
     saved = _load_saved(student, "student")
     windows = _read(data, tuple(data.subjects))
     expected = tuple(saved.settings["eeg_shape"])
@@ -440,8 +454,10 @@ def _folds(config) -> Iterator[tuple[str, int, str, Any, Any]]:
     ``subject<s>`` (the test subject) for leave-one-subject-out.
     """
     from ..benchmark.data import split
+    from ..benchmark.methods import check_training_size
 
     (protocol,) = config.protocols
+    folds = []
     for key, subject, fold in _fold_keys(config).values():
         windows, rows = split(config, "default", protocol, subject, fold)
         if not len(rows.train) or not len(rows.valid) or not len(rows.test):
@@ -450,7 +466,17 @@ def _folds(config) -> Iterator[tuple[str, int, str, Any, Any]]:
                 f"{len(rows.train)} training, {len(rows.valid)} validation and "
                 f"{len(rows.test)} test windows; every part needs some"
             )
-        yield key, subject, fold, windows, rows
+        try:
+            check_training_size(
+                len(rows.train),
+                config.batch_size,
+                f"{config.data_root}: subject {subject} {fold}",
+                option="--batch-size",
+            )
+        except ValueError as exc:
+            raise OwnDataError(str(exc)) from exc
+        folds.append((key, subject, fold, windows, rows))
+    yield from folds  # every fold checked before the first is trained
 
 
 def _fold_keys(config) -> dict[str, tuple[str, int, str]]:
@@ -464,6 +490,20 @@ def _fold_keys(config) -> dict[str, tuple[str, int, str]]:
             key = fold if protocol == "loso" else f"subject{subject}-{fold}"
             keys[key] = (key, subject, fold)
     return keys
+
+
+def _read_afresh() -> None:
+    """Forget the windows and teachers read or trained by earlier calls.
+
+    The benchmark keeps them for the life of a process; a command run again
+    in the same process (a notebook, the tests) must read the files as they
+    are now.
+    """
+    from ..benchmark.data import read_windows
+    from ..benchmark.methods import fold_teacher
+
+    read_windows.cache_clear()
+    fold_teacher.cache_clear()
 
 
 def _read(data: DataSelection, subjects: tuple[int, ...]):
@@ -488,6 +528,20 @@ def _n_classes(config) -> int:
     from ..benchmark.data import input_shape
 
     return int(input_shape(config)[2])
+
+
+def _fingerprints(windows) -> dict[str, str]:
+    """A digest of every subject's windows (features, labels and ids)."""
+    import hashlib
+
+    digests = {}
+    for subject in np.unique(windows.subject):
+        rows = windows.subject == subject
+        digest = hashlib.sha256()
+        for name in ("eeg", "eye", "label", "session", "trial", "window"):
+            digest.update(np.ascontiguousarray(getattr(windows, name)[rows]).tobytes())
+        digests[str(int(subject))] = digest.hexdigest()[:16]
+    return digests
 
 
 def _data_settings(data: DataSelection, config) -> dict[str, Any]:
@@ -519,6 +573,19 @@ def _check_distiller(distiller: str, teacher) -> None:
         )
 
 
+def _check_backbone(backbone: str, config) -> None:
+    """Refuse, before any training, a backbone that cannot read the windows."""
+    from ..benchmark.architectures import check
+    from ..benchmark.data import input_shape
+
+    reason = check(backbone, *input_shape(config))
+    if reason is not None:
+        raise OwnDataError(
+            f"--backbone {backbone!r} cannot be trained on windows of shape "
+            f"{input_shape(config)[:2]}: {reason}"
+        )
+
+
 def _load_saved(path: str | Path, kind: str) -> SavedModels:
     from .saved_models import SavedModelError, load_models
 
@@ -540,6 +607,15 @@ def _teachers_for(path: str | Path, data: DataSelection, config) -> SavedModels:
                 f"{trained_on.get(name)!r}, this run has {wanted[name]!r}; its folds "
                 "must be the run's (train one with cmcrd teacher)"
             )
+    known = trained_on.get("fingerprints", {})  # absent in older teacher files
+    now = _fingerprints(_read(data, config.subjects))
+    changed = [s for s in now if s in known and known[s] != now[s]]
+    if changed:
+        raise OwnDataError(
+            f"--teacher {saved.path}: the windows of subject(s) {', '.join(changed)} "
+            f"in {data.root} are not those it was trained on (the file changed); "
+            "train the teacher again on this data"
+        )
     missing = [key for key in _fold_keys(config) if key not in saved.states]
     if missing:
         raise OwnDataError(
@@ -565,7 +641,13 @@ def _fit_student(config, windows, split, teachers, key, distiller, beta, n_class
     from skorch.dataset import Dataset
     from skorch.helper import SliceDict
 
-    from ..benchmark.methods import BestValidation, build_student, estimator_settings
+    from ..benchmark.methods import (
+        BestValidation,
+        build_student,
+        estimator_settings,
+        fit_to_the_end,
+        sized,
+    )
     from ..data.normalization import FeatureScaler
     from ..training import CMCRDClassifier
 
@@ -591,9 +673,10 @@ def _fit_student(config, windows, split, teachers, key, distiller, beta, n_class
         feature_layer=layer,
         distiller=distiller,
         beta=beta,
+        **sized(model, n_classes),
         **estimator_settings(config, Dataset(paired[valid], y[valid]), seed),
     )
-    net.fit(paired[train], y[train])
+    fit_to_the_end(net, paired[train], y[train])
     BestValidation.restore(net)
     return net, eeg_scaler, student_eeg
 
@@ -650,9 +733,36 @@ def _write_json(path: Path, value: Any) -> None:
     path.write_text(json.dumps(value, indent=1, sort_keys=True) + "\n")
 
 
-def _refuse_existing(out: Path, overwrite: bool, folder: bool = True) -> None:
-    """Refuse an ``out`` that exists (a file, or a folder that is not empty)
-    unless ``overwrite``, and one of the other kind (file or ``folder``)."""
+# what each command writes in its --out folder: --overwrite replaces only these
+RUN_FILES = frozenset({"predictions.csv", "metrics.csv", "metrics.json", "students"})
+EVALUATION_FILES = frozenset({"predictions.csv", "metrics.json"})
+
+
+def _refuse_existing(
+    out: Path,
+    overwrite: bool,
+    inputs: dict[str, str | Path | None],
+    own: frozenset[str] | None = None,
+) -> None:
+    """Refuse an ``out`` that would lose something.
+
+    Refused: an ``out`` that is one of the command's ``inputs`` (option name:
+    path) or holds one; an ``out`` that exists (a file, or a folder that is
+    not empty) unless ``overwrite``; a folder ``out`` (``own`` given: the
+    names the command writes there) holding anything else, even with
+    ``overwrite``; and an ``out`` of the other kind (file or folder).
+    """
+    folder = own is not None
+    target = out.resolve()
+    for option, path in inputs.items():
+        if path is None:
+            continue
+        path = Path(path).resolve()
+        if path == target or target in path.parents:
+            raise OwnDataError(
+                f"--out {out} {'is' if path == target else 'holds'} {option} "
+                f"{path}; choose another --out"
+            )
     if out.exists() and out.is_dir() != folder:
         raise OwnDataError(
             f"--out {out} is a {'file' if folder else 'folder'}, "
@@ -661,6 +771,15 @@ def _refuse_existing(out: Path, overwrite: bool, folder: bool = True) -> None:
     occupied = out.is_file() or (out.is_dir() and any(out.iterdir()))
     if occupied and not overwrite:
         raise OwnDataError(f"--out {out} exists; pass --overwrite to replace it")
+    if occupied and folder:
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in own)
+        if foreign:
+            raise OwnDataError(
+                f"--out {out} holds {', '.join(foreign[:5])}"
+                f"{' ...' if len(foreign) > 5 else ''}, which this command does not "
+                "write; --overwrite replaces only the files of an earlier run of it: "
+                "choose another --out"
+            )
 
 
 @contextlib.contextmanager
@@ -668,8 +787,11 @@ def _staged_folder(out: Path) -> Iterator[Path]:
     """A temporary folder beside ``out``, renamed to ``out`` when the block
     ends without error (replacing what was there), removed otherwise."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    from ..synthetic.io import umasked
+
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
+        os.chmod(staging, umasked(0o777))  # as a plain mkdir: the group may read
         yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -13,10 +13,23 @@ import numpy as np
 import scipy.io
 
 
+def umasked(mode: int) -> int:
+    """``mode`` less the process's umask: what ``open`` or ``mkdir`` would give.
+
+    ``tempfile.mkstemp`` and ``mkdtemp`` create private files (0600) and
+    folders (0700); renamed into place, they would stay unreadable to the
+    user's group, unlike files written directly.
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    return mode & ~mask
+
+
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it.
 
     If ``write`` fails, the temporary file is removed and ``path`` is untouched.
+    The file gets the permissions a plain ``open`` would give it.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(
@@ -25,6 +38,7 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
+        os.chmod(tmp, umasked(0o666))
         write(tmp)
         os.replace(tmp, path)
     except BaseException:

@@ -185,6 +185,21 @@ class PairedEEGClassifier(EEGClassifier):
             self.signal_args_set_ = True
         return super().partial_fit(X, self._labels(X, y), classes=classes, **fit_params)
 
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        """As skorch's, noting an interruption in ``interrupted_``.
+
+        skorch ends a fit stopped by ``KeyboardInterrupt`` quietly and returns
+        the net as it is; ``interrupted_`` then says so (``False`` after a
+        fit that ran to its end), for scripts that must not save such a net
+        as trained.
+        """
+        self.interrupted_ = False
+        try:
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        except KeyboardInterrupt:
+            self.interrupted_ = True
+            raise
+
     def initialize(self):
         """As skorch's; braindecode's cropped decoding is refused by name.
 

@@ -127,7 +127,9 @@ class CMCRDClassifier(PairedEEGClassifier):
         grid the student falls back to cross-entropy alone when the teacher
         does not help on validation. The chosen weight is ``beta_``, every
         value's score ``beta_scores_``; ``fit`` costs ``len(beta_grid)``
-        fits.
+        fits. A ``KeyboardInterrupt`` ends the search as skorch ends a fit:
+        the net keeps the best weight trained to the end so far (or the
+        interrupted fit, if none was), and ``interrupted_`` is True.
     beta_grid : sequence of float
         The weights ``beta="auto"`` tries: ``(0, 0.005, 0.02, 0.1)`` by
         default, a small grid around the authors' 0.02 (larger weights of the
@@ -383,12 +385,18 @@ class CMCRDClassifier(PairedEEGClassifier):
                 beta=beta, train_split=predefined_split(valid)
             )
             candidate.fit(train, None, **fit_params)
+            if candidate.interrupted_:  # as skorch: stop, keep what was trained
+                if best is None:
+                    best = candidate
+                break
             scores[beta] = float(candidate.score(valid))  # the net as returned
             if best is None or scores[beta] > scores[best.beta]:
                 best = candidate  # ties keep the smaller weight, tried first
+        interrupted = candidate.interrupted_
         self.__dict__.update(best.__dict__)  # the chosen fit's fitted state
         self.__dict__.update(own_params)  # and this net's own parameters
         self.beta_, self.beta_scores_ = best.beta, scores
+        self.interrupted_ = interrupted
         if self.verbose:
             print(f"beta='auto': beta_={self.beta_} (valid_acc {scores})")
         return self

@@ -165,6 +165,14 @@ def test_nan_and_inf_features_name_file_and_array(tmp_path, name, bad):
         load_paired_npz(path)
 
 
+@pytest.mark.parametrize("name", ["eeg", "eye"])
+def test_features_beyond_float32_are_refused_not_read_as_inf(tmp_path, name):
+    values = getattr(make_windows(), name).astype(np.float64) * 1e40
+    path = save(tmp_path / "lab.npz", **{name: values})
+    with pytest.raises(DatasetFormatError, match=rf"\['{name}'\].*float32's range"):
+        load_paired_npz(path)
+
+
 def test_wrong_shapes_are_errors(tmp_path):
     windows = make_windows()
     with pytest.raises(DatasetFormatError, match=r"\['eye'\]: expected shape"):

@@ -50,6 +50,7 @@ def test_trial_keys_refuse_duplicates_outsiders_and_gaps(keys, match):
         (np.array(["1"]), "got dtype <U1"),
         (np.array([True]), "got dtype bool"),
         (np.array([np.nan]), "NaN or Inf"),
+        (np.array([1.0, -1e40]), r"1e\+40 in magnitude, beyond float32's range"),
     ],
 )
 def test_check_real_array_refuses_all_but_finite_real_arrays(value, match):

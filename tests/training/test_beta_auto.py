@@ -5,6 +5,7 @@ import pytest
 import torch
 from quick_fit import FAST
 from sklearn.base import clone
+from skorch.callbacks import Callback
 from skorch.dataset import ValidSplit
 
 from cmcrd_plugin.models.mlp import CMCRDMLP
@@ -85,3 +86,35 @@ def test_every_weight_is_scored_on_the_same_random_split(data, teacher):
         student(teacher, beta="auto", beta_grid=(0.0, 1e-12), train_split=split), data
     )
     assert auto.beta_scores_[0.0] == auto.beta_scores_[1e-12]
+
+
+class InterruptSecondFit(Callback):
+    """Presses Ctrl-C at epoch 2 of the second fit of a search.
+
+    The count lives on the class: every weight's fit has its own copy of
+    the net's callbacks.
+    """
+
+    fits = 0
+
+    def on_train_begin(self, net, **kwargs):
+        type(self).fits += 1
+
+    def on_epoch_end(self, net, **kwargs):
+        if type(self).fits == 2 and len(net.history) == 2:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupt_ends_the_search_as_it_ends_a_fit(data, teacher):
+    InterruptSecondFit.fits = 0
+    grid = (0.0, 0.1, 0.5)
+    net = student(
+        teacher, beta="auto", beta_grid=grid, callbacks=[InterruptSecondFit()]
+    )
+    auto = fit(net, data)
+    assert auto.interrupted_
+    assert InterruptSecondFit.fits == 2  # the third weight never trained
+    assert list(auto.beta_scores_) == [0.0]  # the weight trained to the end
+    assert auto.beta_ == 0.0 and len(auto.history) == 3
+    whole = fit(student(teacher, beta="auto", beta_grid=(0.0, 0.1)), data)
+    assert not whole.interrupted_
