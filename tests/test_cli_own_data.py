@@ -315,6 +315,22 @@ def test_out_never_is_or_holds_an_input_even_with_overwrite(
     assert student.is_file() and (run["out"] / "metrics.csv").is_file()
 
 
+def test_a_symbolic_link_as_out_is_refused(run, folder, tmp_path, capsys):
+    target = tmp_path / "real"
+    target.mkdir()
+    (tmp_path / "link").symlink_to(target)
+    student = run["out"] / "students" / "subject1-fold1.pt"
+    data = ["--dataset", "seed_v", "--root", str(folder), "--subjects", "1"]
+    argv = ["evaluate", *data, "--student", str(student), "--overwrite"]
+    _assert_refused(
+        capsys,
+        [*argv, "--out", str(tmp_path / "link")],
+        "evaluate",
+        "is a symbolic link",
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
 def test_overwrite_replaces_only_what_the_command_wrote(run, folder, tmp_path, capsys):
     out = tmp_path / "scores"
     out.mkdir()
@@ -363,6 +379,17 @@ def test_labels_from_one_and_folds_without_a_class_train(folder, tmp_path):
     student = json.loads(next((out / "students").glob("*.json")).read_text())
     assert student["n_classes"] == 6
     assert set(pd.read_csv(out / "predictions.csv")["label"]) <= {1, 2, 3, 4, 5}
+    # subject 1 without class 2: its folds' labels have a gap
+    windows = load_seed_v(folder, subjects=[1, 2])
+    npz = write_paired_npz(
+        tmp_path / "gap.npz",
+        windows.subset(np.flatnonzero((windows.subject != 1) | (windows.label != 2))),
+    )
+    data = ["--dataset", "paired_npz", "--root", str(npz), "--subjects", "1"]
+    teacher = tmp_path / "gap-teacher.pt"
+    assert main(["teacher", *data, *quick, "--out", str(teacher)]) == 0
+    argv = ["train", *data, *quick, "--teacher", str(teacher), "--distiller", "kd"]
+    assert main([*argv, "--out", str(tmp_path / "gap-run")]) == 0
 
 
 def test_a_backbone_that_cannot_read_the_windows_is_refused_in_one_line(
@@ -390,7 +417,7 @@ def test_an_interrupted_fit_stops_the_command_and_writes_nothing(
     monkeypatch.setattr(CMCRDClassifier, "on_epoch_end", interrupt)
     data = ["--dataset", "seed_v", "--root", str(folder), "--subjects", "1"]
     argv = ["train", *data, "--teacher", str(run["teacher"]), "--epochs", "2"]
-    with pytest.raises(KeyboardInterrupt, match="interrupted after 1 of 2 epochs"):
+    with pytest.raises(KeyboardInterrupt, match="interrupted in epoch 1 of 2"):
         main([*argv, "--out", str(tmp_path / "out")])
     assert list(tmp_path.iterdir()) == []
 

@@ -209,14 +209,17 @@ def fit_to_the_end(net, X, y=None):
     skorch catches a ``KeyboardInterrupt`` during ``fit`` and returns the net
     as it is, so that a notebook keeps what was trained. A benchmark cell or
     a saved run must not pass such a net off as trained: an interrupted fit
-    (``interrupted_`` of this package's estimators, or fewer epochs in the
-    history than ``max_epochs``) is interrupted here too.
+    (``interrupted_`` of this package's estimators; for others, fewer epochs
+    in the history than ``max_epochs``, or a last epoch without its training
+    loss) is interrupted here too.
     """
     net.fit(X, y)
-    if getattr(net, "interrupted_", False) or len(net.history) < net.max_epochs:
+    epochs = len(net.history)
+    # skorch adds an epoch's row when it begins and its losses when it ends
+    unfinished = epochs < net.max_epochs or "train_loss" not in net.history[-1]
+    if getattr(net, "interrupted_", False) or unfinished:
         raise KeyboardInterrupt(
-            f"training was interrupted after {len(net.history)} of "
-            f"{net.max_epochs} epochs"
+            f"training was interrupted in epoch {epochs} of {net.max_epochs}"
         )
     return net
 

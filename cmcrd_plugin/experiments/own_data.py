@@ -249,6 +249,14 @@ def train_students(
     config = _benchmark_config(data, training, backbone)
     teachers = None if teacher is None else _teachers_for(teacher, data, config)
     n_classes = _n_classes(config)
+    if teachers is not None:  # teacher and student share the classes
+        taught = int(teachers.settings["module"]["n_outputs"])
+        if taught < n_classes:
+            raise OwnDataError(
+                f"--teacher {teachers.path} knows {taught} classes, {data.root} "
+                f"has labels up to {n_classes - 1}; train the teacher on this data"
+            )
+        n_classes = taught
     _check_backbone(backbone, config)
     rows, predictions = [], []
     with _staged_folder(out) as staging:
@@ -457,9 +465,9 @@ def _folds(config) -> Iterator[tuple[str, int, str, Any, Any]]:
     from ..benchmark.methods import check_training_size
 
     (protocol,) = config.protocols
-    folds = []
-    for key, subject, fold in _fold_keys(config).values():
-        windows, rows = split(config, "default", protocol, subject, fold)
+    keys = list(_fold_keys(config).values())
+    for _key, subject, fold in keys:  # every fold checked before any is trained
+        _, rows = split(config, "default", protocol, subject, fold)
         if not len(rows.train) or not len(rows.valid) or not len(rows.test):
             raise OwnDataError(
                 f"{config.data_root}: subject {subject} {fold} has "
@@ -475,8 +483,8 @@ def _folds(config) -> Iterator[tuple[str, int, str, Any, Any]]:
             )
         except ValueError as exc:
             raise OwnDataError(str(exc)) from exc
-        folds.append((key, subject, fold, windows, rows))
-    yield from folds  # every fold checked before the first is trained
+    for key, subject, fold in keys:  # one fold's copy of the data at a time
+        yield key, subject, fold, *split(config, "default", protocol, subject, fold)
 
 
 def _fold_keys(config) -> dict[str, tuple[str, int, str]]:
@@ -531,15 +539,21 @@ def _n_classes(config) -> int:
 
 
 def _fingerprints(windows) -> dict[str, str]:
-    """A digest of every subject's windows (features, labels and ids)."""
+    """A digest of what the teacher of every subject's folds learns from.
+
+    Its eye features, labels and window ids: the EEG may be read otherwise
+    (``--raw``, features extracted again) for the same windows.
+    """
     import hashlib
 
     digests = {}
     for subject in np.unique(windows.subject):
         rows = windows.subject == subject
         digest = hashlib.sha256()
-        for name in ("eeg", "eye", "label", "session", "trial", "window"):
-            digest.update(np.ascontiguousarray(getattr(windows, name)[rows]).tobytes())
+        for name in ("eye", "label", "session", "trial", "window"):
+            digest.update(
+                memoryview(np.ascontiguousarray(getattr(windows, name)[rows]))
+            )
         digests[str(int(subject))] = digest.hexdigest()[:16]
     return digests
 
@@ -753,6 +767,10 @@ def _refuse_existing(
     ``overwrite``; and an ``out`` of the other kind (file or folder).
     """
     folder = own is not None
+    if out.is_symlink():
+        raise OwnDataError(
+            f"--out {out} is a symbolic link; give the file or folder it names"
+        )
     target = out.resolve()
     for option, path in inputs.items():
         if path is None:

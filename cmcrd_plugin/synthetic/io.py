@@ -20,9 +20,21 @@ def umasked(mode: int) -> int:
     folders (0700); renamed into place, they would stay unreadable to the
     user's group, unlike files written directly.
     """
-    mask = os.umask(0)
+    return mode & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux says it."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0)  # elsewhere: set and restore (briefly 0 for other threads)
     os.umask(mask)
-    return mode & ~mask
+    return mask
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:

@@ -10,8 +10,13 @@ from cmcrd_plugin.models.mlp import CMCRDMLP
 
 
 class CtrlC(Callback):
-    def on_epoch_end(self, net, **kwargs):
-        if len(net.history) == 2:
+    """Ctrl-C in the middle of epoch ``epoch`` (after its first batch)."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_batch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
             raise KeyboardInterrupt
 
 
@@ -23,9 +28,10 @@ def data():
 def test_an_interrupted_braindecode_fit_is_interrupted_here_too():
     X, y = data()
     settings = dict(train_split=None, batch_size=8, verbose=0, max_epochs=4)
-    net = EEGClassifier(CMCRDMLP, callbacks=[CtrlC()], **settings)
-    with pytest.raises(KeyboardInterrupt, match="after 2 of 4 epochs"):
-        fit_to_the_end(net, X, y)
+    for epoch in (2, 4):  # the last epoch too: its history row exists
+        net = EEGClassifier(CMCRDMLP, callbacks=[CtrlC(epoch)], **settings)
+        with pytest.raises(KeyboardInterrupt, match=f"in epoch {epoch} of 4"):
+            fit_to_the_end(net, X, y)
     assert fit_to_the_end(EEGClassifier(CMCRDMLP, **settings), X, y).initialized_
 
 
