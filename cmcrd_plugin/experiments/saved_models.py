@@ -112,6 +112,11 @@ def load_models(path: str | Path, kind: str) -> SavedModels:
         whose keys differ from its settings file's.
     """
     path = Path(path)
+    if path.suffix == ".json":
+        raise SavedModelError(
+            f"{path}: the settings of a saved {kind}; give its parameters file, "
+            f"{path.with_suffix('.pt').name}"
+        )
     sidecar = settings_path(path)
     for file in (path, sidecar):
         if not file.is_file():
@@ -129,7 +134,10 @@ def load_models(path: str | Path, kind: str) -> SavedModels:
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file, said in one line
-        raise SavedModelError(f"{path}: not a saved {kind} ({exc})") from exc
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise SavedModelError(
+            f"{path}: not a saved {kind} ({type(exc).__name__}: {first})"
+        ) from exc
     keys = sorted(settings.get("models", {}))
     held = sorted(payload) if isinstance(payload, dict) else []
     if held != keys:

@@ -57,9 +57,12 @@ def test_load_models_refuses_the_other_kind_and_damaged_files(tmp_path):
     with pytest.raises(SavedModelError, match="m.json: not a settings file"):
         load_models(path, "teacher")
     sidecar.write_text(text)
+    with pytest.raises(SavedModelError, match="the settings of a saved teacher; give"):
+        load_models(sidecar, "teacher")  # the .json instead of the .pt
     path.write_bytes(b"not a torch file")
-    with pytest.raises(SavedModelError, match="m.pt: not a saved teacher"):
+    with pytest.raises(SavedModelError, match="m.pt: not a saved teacher") as error:
         load_models(path, "teacher")
+    assert "\n" not in str(error.value)  # torch's advice is several lines
     path.unlink()
     with pytest.raises(SavedModelError, match="m.pt: no such file"):
         load_models(path, "teacher")
