@@ -229,6 +229,7 @@ def _config_file_settings(args: argparse.Namespace) -> dict:
     command has is refused); the keys of a ``[teacher]``, ``[train]`` or
     ``[evaluate]`` table to that command only, over the top-level ones.
     Values are checked as the same options on the command line would be.
+    Relative paths are relative to the file's folder.
     """
     path = getattr(args, "config", None)
     if path is None:
@@ -270,7 +271,11 @@ def _config_file_settings(args: argparse.Namespace) -> dict:
             tokens += [option, *map(str, value)]
         else:
             tokens += [option, str(value)]
-    return vars(parsers[args.command].parse_args(tokens))
+    settings = vars(parsers[args.command].parse_args(tokens))
+    for key, value in settings.items():  # paths: relative to the file's folder
+        if isinstance(value, Path) and not value.is_absolute():
+            settings[key] = Path(path).parent / value
+    return settings
 
 
 def _option_names(parser: argparse.ArgumentParser) -> set[str]:
@@ -381,8 +386,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {where}{message} (see {self.prog} --help)\n")
 
 
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number, got {text!r}"
+        ) from None
+
+
+def _real(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+
+
 def _non_negative_int(text: str) -> int:
-    value = int(text)
+    value = _whole(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
     return value
@@ -411,28 +432,28 @@ def _available_device(text: str) -> str:
 
 
 def _fraction(text: str) -> float:
-    value = float(text)
+    value = _real(text)
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError(f"must be in (0, 1], got {value:g}")
     return value
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    value = _whole(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
 
 
 def _positive_float(text: str) -> float:
-    value = float(text)
+    value = _real(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
     return value
 
 
 def _non_negative_float(text: str) -> float:
-    value = float(text)
+    value = _real(text)
     if not value >= 0:
         raise argparse.ArgumentTypeError(f"must be at least 0, got {text}")
     return value
@@ -442,11 +463,12 @@ def _beta(text: str) -> float | str:
     if text == "auto":
         return text
     try:
-        return _non_negative_float(text)
-    except ValueError as exc:
+        float(text)
+    except ValueError:
         raise argparse.ArgumentTypeError(
             f"must be a weight of at least 0 or 'auto', got {text!r}"
-        ) from exc
+        ) from None
+    return _non_negative_float(text)
 
 
 OWN_DATA_HELP = {

@@ -259,6 +259,8 @@ def _demo(tmp_path, *argv: str) -> int:
     [
         (["--epochs", "0"], "argument --epochs: must be at least 1, got 0"),
         (["--epochs", "-3"], "argument --epochs: must be at least 1, got -3"),
+        (["--epochs", "two"], "argument --epochs: must be a whole number, got 'two'"),
+        (["--window-fraction", "half"], "--window-fraction: must be a number"),
         (["--backbone", "nope"], "architecture 'nope' is neither"),
         (["--device", "tpu"], "device 'tpu'"),
         (["--device", "cuda:3"], "device 'cuda:3' is not available here"),

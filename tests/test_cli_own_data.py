@@ -150,7 +150,9 @@ def test_config_values_are_overridden_by_the_command_line(tmp_path, monkeypatch)
     argv = ["train", "--config", str(config), "--out", "o", "--teacher", "t.pt"]
     assert main([*argv, "--epochs", "3", "--subjects", "4"]) == 0
     assert seen["data"] == own_data.DataSelection(
-        "seed_v", own_data.Path("data"), subjects=(4,)
+        "seed_v",
+        tmp_path / "data",
+        subjects=(4,),  # the file's folder, not ./
     )
     assert seen["training"] == own_data.TrainingSettings(epochs=3, lr=0.01)
     assert seen["backbone"] == "dgcnn"
@@ -264,6 +266,10 @@ def test_config_file_errors_name_the_file(tmp_path, capsys):
     )
     config.write_text("[teacher]\nbackbone = 'dgcnn'\n")  # a train option
     _assert_refused(capsys, argv, "teacher", "unknown option(s) teacher.backbone")
+    config.write_text('dataset = "seed_v"\nroot = "."\nepochs = "two"\n')
+    _assert_refused(
+        capsys, argv, "teacher", "argument --epochs: must be a whole number, got 'two'"
+    )
     config.write_text('dataset = "seed_v"\nroot = "."\nepochs = 0\n')
     _assert_refused(
         capsys, argv, "teacher", f"{config}: argument --epochs: must be at least 1"
