@@ -288,6 +288,7 @@ def fold_teacher(config: BenchmarkConfig, key: tuple):
 
     cell = Cell(*key)
     _, _, eye, y, fold = _inputs(config, cell)
+    # every cell of the fold trains on these rows, and asks for this teacher first
     check_training_size(len(fold.train), config.batch_size, _where(cell))
     torch.manual_seed(cell.seed)
     valid = Dataset(eye[fold.valid], y[fold.valid])
@@ -332,8 +333,7 @@ def train_cell(config: BenchmarkConfig, cell: Cell) -> list[dict]:
     eeg, eye, eye_for_teacher, y, fold = _inputs(config, cell)
     teacher, teacher_accuracy = fold_teacher(config, teacher_key(cell))
     n_classes = input_shape(config)[2]  # the dataset's: a fold may lack a class
-    tr, va, te = fold.train, fold.valid, fold.test
-    check_training_size(len(tr), config.batch_size, _where(cell))
+    tr, va, te = fold.train, fold.valid, fold.test  # sizes checked by fold_teacher
     test_modality = "eeg"
     torch.manual_seed(cell.seed)
     if cell.method == "eye_teacher":

@@ -32,8 +32,7 @@ from .errors import DatasetFormatError
 from .paired import PairedWindows
 from .regular_files import open_regular_file
 from .validation import (
-    check_float32_range,
-    check_numeric_finite,
+    check_real_array,
     check_whole_numbers,
     select_subjects,
 )
@@ -155,8 +154,7 @@ def read_paired_npz_file(path: str | Path) -> PairedWindows:
                 f"{path}[{name!r}]: expected shape (n_windows, ...) with at least "
                 f"one feature axis, got {values.shape}"
             )
-        check_numeric_finite(values, f"{path}[{name!r}]")
-        check_float32_range(values, f"{path}[{name!r}]")
+        check_real_array(values, f"{path}[{name!r}]")
         arrays[name] = values.astype(FEATURE_DTYPE)
     for name in (name for name in names if name not in FEATURE_ARRAYS):
         arrays[name] = _check_ids(raw[name], f"{path}[{name!r}]")

@@ -36,10 +36,13 @@ def check_numeric_finite(array: np.ndarray, where: str) -> None:
 def check_float32_range(array: np.ndarray, where: str) -> None:
     """Refuse floats beyond float32's range: features are read as float32, where
     they would become Inf."""
+    if array.dtype.kind != "f" or array.dtype.itemsize <= 4 or not array.size:
+        return  # integers and float32 or narrower always fit
     limit = np.finfo(np.float32).max
-    if array.dtype.kind == "f" and array.size and np.abs(array).max() > limit:
+    largest = max(array.max(), -array.min())  # no temporary copy of the array
+    if largest > limit:
         raise DatasetFormatError(
-            f"{where}: values up to {np.abs(array).max():.3g} in magnitude, beyond "
+            f"{where}: values up to {largest:.3g} in magnitude, beyond "
             f"float32's range ({limit:.3g}) that features are read as"
         )
 

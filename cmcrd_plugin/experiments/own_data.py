@@ -592,11 +592,12 @@ def _check_backbone(backbone: str, config) -> None:
     from ..benchmark.architectures import check
     from ..benchmark.data import input_shape
 
-    reason = check(backbone, *input_shape(config))
+    shape = input_shape(config)
+    reason = check(backbone, *shape)
     if reason is not None:
         raise OwnDataError(
             f"--backbone {backbone!r} cannot be trained on windows of shape "
-            f"{input_shape(config)[:2]}: {reason}"
+            f"{shape[:2]}: {reason}"
         )
 
 
