@@ -10,8 +10,8 @@ import pytest
 
 from cmcrd_plugin.cli import main
 from cmcrd_plugin.experiments import own_data
+from cmcrd_plugin.files import umasked
 from cmcrd_plugin.synthetic import write_seed_v
-from cmcrd_plugin.synthetic.io import umasked
 
 FOLDS = ["subject1-fold1", "subject1-fold2", "subject1-fold3"]
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..synthetic.io import write_atomic
+from ..files import write_atomic
 from .architectures import survey
 from .cells import Cell, config_hash, grid
 from .config import BenchmarkConfig, BenchmarkConfigError

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..files import open_regular_file, write_atomic, write_npz
 from ..formats.paired_npz import (
     FEATURE_ARRAYS,
     FEATURE_DTYPE,
@@ -30,7 +31,6 @@ from ..formats.paired_npz import (
 )
 from .errors import DatasetFormatError
 from .paired import PairedWindows
-from .regular_files import open_regular_file
 from .validation import (
     check_real_array,
     check_whole_numbers,
@@ -56,9 +56,6 @@ def write_paired_npz(path: str | Path, windows: PairedWindows) -> Path:
     Path
         ``path``.
     """
-    # Imported here: cmcrd_plugin.synthetic imports this package.
-    from ..synthetic.io import write_atomic, write_npz
-
     path = Path(path)
     if path.suffix != FILE_SUFFIX:
         raise ValueError(f"paired NPZ file name must end in {FILE_SUFFIX}: {path}")
@@ -133,7 +130,7 @@ def read_paired_npz_file(path: str | Path) -> PairedWindows:
         NaN/Inf values and repeated (subject, session, trial, window) ids.
     """
     path = Path(path)
-    with open_regular_file(path) as file:
+    with open_regular_file(path, DatasetFormatError) as file:
         raw = _read_arrays(file, path)
     names = list(raw)
     n = len(raw["label"]) if raw["label"].ndim else 0

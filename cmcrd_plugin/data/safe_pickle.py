@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from ..files import open_regular_file
 from .errors import DatasetFormatError, UnsafePickleError
-from .regular_files import open_regular_file
 
 MAX_DICT_DEPTH = 4
 """Dicts nest at most this deep (the real files: 1)."""
@@ -157,6 +157,6 @@ def safe_loads(data: bytes, source: str = "<bytes>") -> Any:
 
 def safe_load_file(path: str | Path) -> Any:
     """:func:`safe_loads` the whole content of the regular file at ``path``."""
-    with open_regular_file(path) as file:
+    with open_regular_file(path, DatasetFormatError) as file:
         data = file.read()
     return safe_loads(data, source=str(path))

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import scipy.io
 
+from ..files import open_regular_file
 from ..formats.seed import (
     CLIP_LABELS,
     DEFAULT_LANGUAGE,
@@ -45,7 +46,6 @@ from ..formats.seed import (
 from .channels import BANDS, N_CHANNELS
 from .errors import DatasetFormatError
 from .paired import PairedWindows
-from .regular_files import open_regular_file
 from .safe_pickle import safe_load_file, safe_loads
 from .validation import (
     check_labels,
@@ -116,7 +116,7 @@ def _npz_member(archive, path: Path, member: str) -> np.ndarray:
 
 def _read_eeg(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Part -> (EEG (N, 62, 5), class ids 0..2) of one EEG file."""
-    with open_regular_file(path) as file:
+    with open_regular_file(path, DatasetFormatError) as file:
         try:
             archive = np.load(file, allow_pickle=False)
         except Exception as exc:  # noqa: BLE001
@@ -185,7 +185,7 @@ def _with_class_ids(
 
 def _read_eye(path: Path) -> dict[str, np.ndarray]:
     if path.suffix == EYE_FILE_SUFFIXES["mat"]:
-        with open_regular_file(path) as file:
+        with open_regular_file(path, DatasetFormatError) as file:
             try:
                 content = scipy.io.loadmat(file, simplify_cells=True)
             except Exception as exc:  # noqa: BLE001

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import scipy.io
 
+from ..files import open_regular_file
 from ..formats.seed_iv import (
     DEFAULT_FEATURES,
     EEG_FEATURE_FOLDER,
@@ -41,7 +42,6 @@ from ..formats.seed_iv import (
 from .channels import N_BANDS, N_CHANNELS
 from .errors import DatasetFormatError
 from .paired import PairedWindows
-from .regular_files import open_regular_file
 from .validation import (
     check_real_array,
     common_window_count,
@@ -114,9 +114,9 @@ def read_mat(path: Path) -> dict[str, np.ndarray]:
     """The variables of a MATLAB v5 file (``__header__`` and friends dropped).
 
     Only a regular file is opened (see
-    :func:`~cmcrd_plugin.data.regular_files.open_regular_file`).
+    :func:`~cmcrd_plugin.files.open_regular_file`).
     """
-    with open_regular_file(path) as file:
+    with open_regular_file(path, DatasetFormatError) as file:
         try:
             content = scipy.io.loadmat(file)
         except Exception as exc:  # noqa: BLE001 - any reader failure is a format error

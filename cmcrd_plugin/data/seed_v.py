@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..files import open_regular_file
 from ..formats.seed_v import (
     DATA_MEMBER,
     EEG_FOLDER,
@@ -30,7 +31,6 @@ from ..formats.seed_v import (
 from .channels import N_BANDS, N_CHANNELS
 from .errors import DatasetFormatError
 from .paired import PairedWindows
-from .regular_files import open_regular_file
 from .safe_pickle import safe_loads
 from .validation import (
     check_labels,
@@ -75,7 +75,7 @@ def _pickled_dict(path: Path, member: str) -> dict:
     Refused: a file that is not a regular file or not an npz, a missing
     member, a member that is not a 0-d bytes array holding a pickled dict.
     """
-    with open_regular_file(path) as file:
+    with open_regular_file(path, DatasetFormatError) as file:
         try:
             with np.load(file, allow_pickle=False) as archive:
                 if member not in archive.files:

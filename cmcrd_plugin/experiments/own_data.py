@@ -28,10 +28,6 @@ files are written to a temporary name and renamed when complete.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -41,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import __version__
+from ..files import staged_folder
 
 if TYPE_CHECKING:
     from .saved_models import SavedModels
@@ -259,7 +256,7 @@ def train_students(
         n_classes = taught
     _check_backbone(backbone, config)
     rows, predictions = [], []
-    with _staged_folder(out) as staging:
+    with staged_folder(out) as staging:
         for key, subject, fold, windows, split in _folds(config):
             started = time.perf_counter()
             net, eeg_scaler, student_eeg = _fit_student(
@@ -413,7 +410,7 @@ def evaluate_student(
     }
     if out is not None:
         everything = np.arange(len(windows))
-        with _staged_folder(Path(out)) as staging:
+        with staged_folder(Path(out)) as staging:
             rows = _prediction_rows(windows, everything, predicted, fold="")
             rows.drop(columns="fold").to_csv(staging / "predictions.csv", index=False)
             _write_json(staging / "metrics.json", result)
@@ -799,26 +796,3 @@ def _refuse_existing(
                 "write; --overwrite replaces only the files of an earlier run of it: "
                 "choose another --out"
             )
-
-
-@contextlib.contextmanager
-def _staged_folder(out: Path) -> Iterator[Path]:
-    """A temporary folder beside ``out``, renamed to ``out`` when the block
-    ends without error (replacing what was there), removed otherwise."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    from ..synthetic.io import umasked
-
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        os.chmod(staging, umasked(0o777))  # as a plain mkdir: the group may read
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if out.exists():
-        old = staging.with_name(staging.name + ".old")
-        os.replace(out, old)
-        os.replace(staging, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(staging, out)

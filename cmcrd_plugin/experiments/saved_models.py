@@ -29,7 +29,7 @@ import numpy as np
 import torch
 
 from ..data.normalization import FeatureScaler
-from ..synthetic.io import write_atomic
+from ..files import write_atomic
 
 
 class SavedModelError(ValueError):

@@ -29,7 +29,7 @@ from numbers import Integral
 from pathlib import Path
 from typing import Any
 
-from .io import write_atomic
+from ..files import write_atomic
 
 VERSION = 1
 """Version of the synthetic values: bump it when a writer's output changes, so

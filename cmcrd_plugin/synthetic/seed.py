@@ -19,6 +19,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..data.channels import BANDS, N_BANDS, N_CHANNELS
+from ..files import write_atomic, write_npz
 from ..formats.seed import (
     CLIP_LABELS,
     DEFAULT_LANGUAGE,
@@ -36,7 +37,7 @@ from ..formats.seed import (
     eye_data_key,
 )
 from .folder import SyntheticFolder, check_ids, generator_settings
-from .io import scaled_counts, write_atomic, write_mat, write_npz, write_pickle
+from .io import scaled_counts, write_mat, write_pickle
 from .latent import LatentEmotionGenerator
 
 # SEED clips last about 4 minutes; the release does not list window counts,

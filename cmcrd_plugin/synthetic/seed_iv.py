@@ -19,6 +19,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..data.channels import N_BANDS, N_CHANNELS
+from ..files import write_atomic
 from ..formats.seed_iv import (
     EEG_FEATURE_FOLDER,
     EEG_RAW_FOLDER,
@@ -39,7 +40,7 @@ from ..formats.seed_iv import (
     raw_key,
 )
 from .folder import SyntheticFolder, check_ids, generator_settings
-from .io import scaled_counts, write_atomic, write_mat
+from .io import scaled_counts, write_mat
 from .latent import LatentEmotionGenerator
 
 # Only session 1's window counts are known (docs/data-formats.md); sessions 2

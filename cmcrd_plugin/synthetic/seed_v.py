@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
+from ..files import write_atomic, write_npz
 from ..formats.seed_v import (
     DATA_MEMBER,
     EEG_FOLDER,
@@ -32,7 +33,7 @@ from ..formats.seed_v import (
     session_and_trial,
 )
 from .folder import SyntheticFolder, check_ids, generator_settings
-from .io import scaled_counts, write_atomic, write_npz
+from .io import scaled_counts
 from .latent import LatentEmotionGenerator
 
 # The spec gives SEED-V's clip lengths only as "2-4 minutes"; these window

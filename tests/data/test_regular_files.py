@@ -26,7 +26,7 @@ from cmcrd_plugin.data import (
     load_seed_v,
     write_paired_npz,
 )
-from cmcrd_plugin.data.regular_files import open_regular_file
+from cmcrd_plugin.files import UnreadableFileError, open_regular_file
 from cmcrd_plugin.formats import seed, seed_iv, seed_v
 from cmcrd_plugin.synthetic import write_seed, write_seed_iv, write_seed_v
 
@@ -127,8 +127,10 @@ def test_every_loader_names_a_file_that_is_not_a_readable_regular_file(
 def test_open_regular_file_refuses_other_kinds_before_opening(tmp_path, kind):
     path = tmp_path / "x.mat"
     replace(path, kind)
-    with pytest.raises(DatasetFormatError, match=KIND_PHRASES[kind]):
+    with pytest.raises(UnreadableFileError, match=KIND_PHRASES[kind]):
         open_regular_file(path)
+    with pytest.raises(DatasetFormatError, match=KIND_PHRASES[kind]):
+        open_regular_file(path, DatasetFormatError)  # as the loaders call it
 
 
 def test_open_regular_file_reads_regular_files_and_names_missing_ones(tmp_path):
@@ -140,5 +142,5 @@ def test_open_regular_file_reads_regular_files_and_names_missing_ones(tmp_path):
     link.symlink_to(path)
     with open_regular_file(link) as file:
         assert file.read() == b"content"
-    with pytest.raises(DatasetFormatError, match=r"absent\.mat: file not found"):
+    with pytest.raises(UnreadableFileError, match=r"absent\.mat: file not found"):
         open_regular_file(tmp_path / "absent.mat")
