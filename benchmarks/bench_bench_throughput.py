@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from cmcrd_plugin.benchmark.config import load_config
-from cmcrd_plugin.benchmark.data import prepare
-from cmcrd_plugin.benchmark.runner import run_benchmark
+from cmcrd_plugin.harness.config import load_config
+from cmcrd_plugin.harness.data import prepare
+from cmcrd_plugin.harness.runner import run_benchmark
 
 
 def main(argv=None) -> None:

@@ -40,25 +40,21 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from cmcrd_plugin.benchmark.cells import grid
-from cmcrd_plugin.benchmark.config import load_config
-from cmcrd_plugin.benchmark.data import load_windows, prepare
-from cmcrd_plugin.benchmark.methods import (
-    TORCHEEG_METHODS,
-    fold_teacher,
-    teacher_key,
-    train_cell,
-)
-from cmcrd_plugin.benchmark.runner import surveyed
+from cmcrd_plugin.harness.cells import fold_teacher, fold_teacher_id, grid, train_cell
+from cmcrd_plugin.harness.config import load_config
+from cmcrd_plugin.harness.data import load_windows, prepare
+from cmcrd_plugin.harness.methods import resolve_method
+from cmcrd_plugin.harness.runner import surveyed
 from cmcrd_plugin.training.cmcrd_classifier import AUTO_BETA_GRID
 
 SHORT, LONG = 1, 3  # the two epoch counts timed
 
 
-def kind(method: str) -> str:
+def kind(method: str, variants=()) -> str:
     """The kind of fit a method's cell runs (see the module docstring)."""
-    if method in ("eeg_only", "fusion", "eye_teacher", *TORCHEEG_METHODS):
-        return method
+    pipeline = resolve_method(method, variants).pipeline
+    if pipeline != "student":
+        return pipeline
     if method == "cmcrd-beta_auto":
         return "cmcrd-beta_auto"
     return "cmcrd"  # the distillers, ablations and fixed weights
@@ -66,7 +62,8 @@ def kind(method: str) -> str:
 
 def at(config, epochs: int):
     """``config`` trained for ``epochs`` epochs, without warm-up."""
-    return dataclasses.replace(config, epochs=epochs, warmup_epochs=0)
+    recipe = dataclasses.replace(config.recipe, epochs=epochs, warmup_epochs=0)
+    return dataclasses.replace(config, recipe=recipe)
 
 
 def timed(function, *args) -> float:
@@ -101,13 +98,15 @@ def main(argv=None) -> None:
         load_windows(config, scenario)
     print(f"data written and read in {time.perf_counter() - started:.0f} s")
     torch.set_num_threads(1)
-    warnings.simplefilter("ignore")  # as every cell runs (benchmark.methods.run_cell)
+    warnings.simplefilter("ignore")  # as every cell runs (harness.cells.run_cell)
     cells = grid(config)
     groups = collections.defaultdict(list)
     for cell in cells:
-        groups[(cell.protocol, cell.arch, kind(cell.method))].append(cell)
+        groups[(cell.protocol, cell.arch, kind(cell.method, config.variants))].append(
+            cell
+        )
     teachers = collections.Counter(
-        c.protocol for c in {teacher_key(c): c for c in cells}.values()
+        c.protocol for c in {fold_teacher_id(c): c for c in cells}.values()
     )
     rows, teacher_fit, cmcrd_fit = [], {}, {}
     # the cmcrd kind first: beta_auto is counted as its fits
@@ -116,16 +115,16 @@ def main(argv=None) -> None:
         members = groups[(protocol, arch, what)]
         sample = members[0]
         if protocol not in teacher_fit:  # every later fit finds its teacher cached
-            key = teacher_key(sample)
+            key = fold_teacher_id(sample)
             times = [timed(fold_teacher, at(config, e), key) for e in (SHORT, LONG)]
-            teacher_fit[protocol] = per_fit(*times, config.epochs)
+            teacher_fit[protocol] = per_fit(*times, config.recipe.epochs)
         if what == "cmcrd-beta_auto" and (protocol, arch) in cmcrd_fit:
             seconds = len(AUTO_BETA_GRID) * cmcrd_fit[(protocol, arch)]
         else:
             if what == "cmcrd-beta_auto":
                 sample = dataclasses.replace(sample, method="cmcrd")
             times = [timed(train_cell, at(config, e), sample) for e in (SHORT, LONG)]
-            seconds = per_fit(*times, config.epochs)
+            seconds = per_fit(*times, config.recipe.epochs)
             if what == "cmcrd":
                 cmcrd_fit[(protocol, arch)] = seconds
             if what == "cmcrd-beta_auto":
@@ -166,7 +165,8 @@ def main(argv=None) -> None:
     )
     print(
         f"profile {args.profile!r}: {len(cells)} cells, about {total:.2f} core-hours "
-        f"at {config.epochs} epochs, one torch thread per fit; at least {wall:.2f} "
+        f"at {config.recipe.epochs} epochs, one torch thread per fit; at least "
+        f"{wall:.2f} "
         f"hours ({wall * 60:.0f} min) of wall time with jobs={config.jobs}. Times "
         f"of fits on {data} at the profile's sizes, on this machine."
     )

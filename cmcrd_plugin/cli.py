@@ -11,7 +11,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from . import __version__
-from .benchmark.config import DATASETS, SCENARIOS
+from .evaluation.datasets import dataset_names
 from .experiments.own_data import (
     PROTOCOLS,
     DataSelection,
@@ -19,6 +19,7 @@ from .experiments.own_data import (
     TrainingSettings,
 )
 from .formats.seed_iv import SUBJECTS as SEED_IV_SUBJECTS
+from .harness.config import SCENARIOS
 from .registry import KIND_HOOKS
 
 
@@ -65,7 +66,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         scenarios=("default",) if args.no_control else SCENARIOS_OF_DEMO,
         jobs=args.jobs,
     )
-    from .benchmark.config import BenchmarkConfigError
+    from .harness.config import BenchmarkConfigError
     from .synthetic.folder import SyntheticDataError
 
     try:
@@ -144,8 +145,8 @@ def _confirmed(question: str) -> bool:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from .benchmark.config import BenchmarkConfigError, load_config
-    from .benchmark.runner import run_benchmark
+    from .harness.config import BenchmarkConfigError, load_config
+    from .harness.runner import run_benchmark
     from .synthetic.folder import SyntheticDataError
 
     try:
@@ -187,8 +188,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _report(config, table):
-    from .benchmark.report import build_report
-    from .benchmark.runner import machine
+    from .harness.report import build_report
+    from .harness.runner import machine
 
     return build_report(
         table,
@@ -234,7 +235,7 @@ def _config_file_settings(args: argparse.Namespace) -> dict:
     path = getattr(args, "config", None)
     if path is None:
         return {}
-    from .benchmark.config import tomllib
+    from .harness.config import tomllib
 
     try:
         with open(path, "rb") as stream:
@@ -519,7 +520,7 @@ def _add_own_data_options(command: str, p: argparse.ArgumentParser) -> None:
         )
     p.add_argument(
         "--dataset",
-        choices=DATASETS,
+        choices=dataset_names(),
         help="the folder's layout (paired_npz: one's own recordings in the "
         "generic paired format, docs/data-formats.md)",
     )
@@ -756,7 +757,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", default="quick", help="quick, full, or a .toml path")
     p.add_argument(
         "--dataset",
-        choices=DATASETS,
+        choices=dataset_names(),
         help="paired_npz: one's own recordings in the generic paired format",
     )
     p.add_argument(

@@ -27,10 +27,10 @@ from pathlib import Path
 import matplotlib.image
 import matplotlib.pyplot as plt
 
-from cmcrd_plugin.benchmark.config import load_config
-from cmcrd_plugin.benchmark.report import build_report
-from cmcrd_plugin.benchmark.runner import machine, run_benchmark
 from cmcrd_plugin.data import load_paired_npz, load_seed_v, write_paired_npz
+from cmcrd_plugin.harness.config import load_config
+from cmcrd_plugin.harness.report import build_report
+from cmcrd_plugin.harness.runner import machine, run_benchmark
 from cmcrd_plugin.synthetic import write_seed_v
 
 folder = Path(tempfile.mkdtemp())

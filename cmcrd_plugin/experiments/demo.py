@@ -30,6 +30,10 @@ from pathlib import Path
 import numpy as np
 
 from ..cache_dir import default_cache_dir
+from ..evaluation.metrics import METRICS, summarize
+from ..evaluation.recipe import TrainingRecipe
+from ..harness.config import BenchmarkConfig
+from ..harness.runner import run_benchmark
 
 SYNTHETIC_NOTICE = (
     "DATA ARE SYNTHETIC: files written by cmcrd_plugin.synthetic in the real SEED-V "
@@ -83,29 +87,33 @@ BENCH_METHODS = {
 
 def benchmark_config(cfg: DemoConfig, output: Path):
     """The demo as a benchmark grid (:mod:`cmcrd_plugin.benchmark`)."""
-    from ..benchmark.config import BenchmarkConfig
-
     unknown = [s for s in cfg.scenarios if s not in BENCH_SCENARIOS]
     if unknown:
         raise ValueError(f"scenarios {unknown} not among {', '.join(BENCH_SCENARIOS)}")
-    student = "cmcrd" if cfg.beta == 0.02 else f"cmcrd-beta_{cfg.beta:g}"
+    student, variants = "cmcrd", ()
+    if cfg.beta != 0.02:  # a weight of one's own: a variant of the grid
+        student = f"cmcrd-beta_{cfg.beta:g}"
+        variants = ((student, (("beta", cfg.beta), ("distiller", "cmcrd"))),)
     return BenchmarkConfig(
         dataset="seed_v",
         protocols=("within_subject",),
         scenarios=tuple(BENCH_SCENARIOS[s] for s in cfg.scenarios),
         archs=(cfg.backbone,),
         methods=("eye_teacher", "eeg_only", student),
+        variants=variants,
         seeds=tuple(cfg.train_seeds or (cfg.seed,)),
         subjects=tuple(cfg.subjects),
-        epochs=cfg.max_epochs,
-        warmup_epochs=cfg.warmup_epochs,
-        batch_size=cfg.batch_size,
-        lr=cfg.lr,
-        weight_decay=cfg.weight_decay,
+        recipe=TrainingRecipe(
+            epochs=cfg.max_epochs,
+            warmup_epochs=cfg.warmup_epochs,
+            batch_size=cfg.batch_size,
+            lr=cfg.lr,
+            weight_decay=cfg.weight_decay,
+            device=cfg.device,
+        ),
         window_fraction=cfg.window_fraction,
         data_seed=cfg.seed,
         data_dir=cfg.cache_dir or default_cache_dir(),
-        device=cfg.device,
         jobs=cfg.jobs,
         output=output,
         profile="demo",
@@ -120,8 +128,6 @@ def run_demo(cfg: DemoConfig) -> list[dict]:
     each is scored at the epoch with the best validation accuracy.
     """
     import tempfile
-
-    from ..benchmark.runner import run_benchmark
 
     with tempfile.TemporaryDirectory(prefix="cmcrd-demo-") as output:
         config = benchmark_config(cfg, Path(output))
@@ -153,8 +159,6 @@ def run_demo(cfg: DemoConfig) -> list[dict]:
 def format_table(rows: list[dict], cfg: DemoConfig) -> str:
     """The printed report: a mean +- std table over subjects per scenario, the
     CMCRD - EEG-only gain of each, and the notice."""
-    from .metrics import METRICS, summarize
-
     header = f"{'pipeline':<15}" + "".join(f"{m:>22}" for m in METRICS)
     lines = [
         SYNTHETIC_NOTICE,
@@ -163,7 +167,8 @@ def format_table(rows: list[dict], cfg: DemoConfig) -> str:
         f"{cfg.backbone!r}, {cfg.max_epochs} epochs, data seed {cfg.seed}, training "
         f"seeds {list(cfg.train_seeds or (cfg.seed,))}; model selection on validation "
         "trials cut from the training trials; test = held-out trials.",
-        "Mean +- std over subjects (each subject averaged over its folds and seeds).",
+        "Mean +- sample std (ddof=1) over subjects (each subject averaged over its "
+        "folds and seeds).",
     ]
     gains = []
     for scenario in dict.fromkeys(r["scenario"] for r in rows):

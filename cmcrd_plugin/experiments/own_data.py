@@ -8,7 +8,7 @@ recordings; ``docs/data-formats.md``), read through the registered loaders:
     For every fold of a protocol, the eye teacher (the paper's MLP, CE +
     MCC) trained on the eye features of the fold's training trials, its
     epoch chosen on the validation trials; saved as one teacher file holding
-    a teacher per fold (:mod:`~cmcrd_plugin.experiments.saved_models`).
+    a teacher per fold (:mod:`~cmcrd_plugin.evaluation.saved_models`).
 :func:`train_students`
     For every fold, a ``CMCRDClassifier`` student distilled from that fold's
     teacher, so that no teacher has seen the eye features of the student's
@@ -28,22 +28,58 @@ files are written to a temporary name and renamed when complete.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+import pandas as pd
+import torch
+from skorch.dataset import Dataset
+from skorch.helper import SliceDict
 
 from .. import __version__
+from ..data.errors import DatasetFormatError
+from ..data.normalization import FeatureScaler
+from ..evaluation.architectures import check
+from ..evaluation.datasets import DatasetDescription, describe
+from ..evaluation.folds import (
+    PROTOCOLS,
+    eeg_window_shape,
+    fold_names,
+    n_classes,
+    read_windows,
+    split,
+    standardised,
+)
+from ..evaluation.metrics import score_predictions, summarize
+from ..evaluation.recipe import (
+    BestValidation,
+    TrainingRecipe,
+    check_training_size,
+    estimator_settings,
+    fit_to_the_end,
+    sized,
+)
+from ..evaluation.saved_models import (
+    SavedModelError,
+    SavedModels,
+    load_models,
+    save_models,
+)
+from ..evaluation.students import build_student
+from ..evaluation.teachers import TEACHER_ARCH, fit_teacher
 from ..files import staged_folder
+from ..models.mlp import CMCRDMLP
+from ..registry import RegistryError
+from ..synthetic.folder import settings_file
+from ..training.cmcrd_classifier import CMCRDClassifier, resolve_distiller
 
-if TYPE_CHECKING:
-    from .saved_models import SavedModels
-
-PROTOCOLS = ("within_subject", "loso")
-TEACHER_MODEL = "mlp"
+TEACHER_MODEL = TEACHER_ARCH
 
 
 class OwnDataError(ValueError):
@@ -95,8 +131,6 @@ def is_synthetic(data: DataSelection) -> bool:
     (``cmcrd-synthetic-<dataset>.json``); a generic ``paired_npz`` file
     carries no such mark and is never flagged.
     """
-    from ..synthetic.folder import settings_file
-
     root = Path(data.root)
     folder = root if root.is_dir() else root.parent
     return settings_file(folder, data.dataset).is_file()
@@ -129,20 +163,16 @@ def train_teacher(
     dict
         The settings written beside ``out``.
     """
-    from ..benchmark.methods import fold_teacher
-    from ..data.normalization import FeatureScaler
-    from .saved_models import save_models
-
     _read_afresh()
     out = Path(out)
     _refuse_existing(out, overwrite, {"--root": data.root})
-    config = _benchmark_config(data, training, TEACHER_MODEL)
+    config = _run_settings(data, training, TEACHER_MODEL)
     states, scalers, models = {}, {}, {}
     module_sizes: dict[str, int] = {}
     for key, subject, fold, windows, rows in _folds(config):
-        cell = (config.dataset, "default", data.protocol, subject, fold)
-        net, accuracy = fold_teacher(
-            config, (*cell, training.seed, TEACHER_MODEL, "eye_teacher")
+        _, eye = standardised(windows, rows)
+        net, accuracy = fit_teacher(
+            eye, windows.label, rows, config.n_classes, config.recipe, config.seed
         )
         states[key] = net.module_.state_dict()
         scalers[key] = FeatureScaler().fit(windows.eye[rows.train])
@@ -234,18 +264,15 @@ def train_students(
     dict
         What ``metrics.json`` holds.
     """
-    from .metrics import score_predictions
-    from .saved_models import save_models
-
     _read_afresh()
     out = Path(out)
     _refuse_existing(
         out, overwrite, {"--root": data.root, "--teacher": teacher}, own=RUN_FILES
     )
     _check_distiller(distiller, teacher)
-    config = _benchmark_config(data, training, backbone)
+    config = _run_settings(data, training, backbone)
     teachers = None if teacher is None else _teachers_for(teacher, data, config)
-    n_classes = _n_classes(config)
+    n_classes = config.n_classes
     if teachers is not None:  # teacher and student share the classes
         taught = int(teachers.settings["module"]["n_outputs"])
         if taught < n_classes:
@@ -302,9 +329,7 @@ def train_students(
                 f"student {key}: test accuracy {scores['accuracy']:.3f}, "
                 f"macro-F1 {scores['macro_f1']:.3f} ({len(test)} windows)"
             )
-        import pandas as pd
-
-        pd.concat(predictions).to_csv(staging / "predictions.csv", index=False)
+            pd.concat(predictions).to_csv(staging / "predictions.csv", index=False)
         pd.DataFrame(rows).to_csv(staging / "metrics.csv", index=False)
         result = {
             "data": _data_settings(data, config),
@@ -350,10 +375,6 @@ def evaluate_student(
         The data, the student, the scores over all windows (``metrics``) and
         per subject (``per_subject``).
     """
-    import torch
-
-    from .metrics import score_predictions
-
     _read_afresh()
     if out is not None:
         _refuse_existing(
@@ -420,103 +441,120 @@ def evaluate_student(
 # -- the folds --------------------------------------------------------------
 
 
-def _benchmark_config(data: DataSelection, training: TrainingSettings, arch: str):
-    """The benchmark settings of a run on ``data`` (its folds and recipe)."""
-    from ..benchmark.config import BenchmarkConfig, BenchmarkConfigError
+@dataclass(frozen=True)
+class _RunSettings:
+    """What a command's folds and fits depend on, checked before any training."""
 
+    description: DatasetDescription
+    data: DataSelection
+    subjects: tuple[int, ...]
+    n_classes: int
+    eeg_shape: tuple[int, int]
+    recipe: TrainingRecipe
+    seed: int
+    arch: str
+
+
+def _run_settings(
+    data: DataSelection, training: TrainingSettings, arch: str
+) -> _RunSettings:
+    """The settings of a run on ``data`` (its folds and recipe)."""
     if data.protocol not in PROTOCOLS:
         raise OwnDataError(f"protocol {data.protocol!r} not among {PROTOCOLS}")
+    try:
+        description = describe(data.dataset)
+    except RegistryError as exc:
+        raise OwnDataError(f"dataset: {exc}") from exc
+    if data.raw and not description.has_raw:
+        raise OwnDataError(f"raw EEG windows do not exist for {data.dataset}")
     if not Path(data.root).exists():
         raise OwnDataError(f"--root {data.root}: no such file or folder")
+    release = description.subjects
+    bad = [s for s in data.subjects if release is not None and s not in release]
+    if bad:
+        raise OwnDataError(
+            f"subjects: {bad} not among {data.dataset}'s {min(release)}..{max(release)}"
+        )
     subjects = tuple(data.subjects) or _subjects_in(data)
     if data.protocol == "loso" and len(subjects) < 2:
         raise OwnDataError(
             f"protocol 'loso' needs at least 2 subjects, {data.root} has {subjects}"
         )
+    windows = _read(data, subjects)  # every subject is there, before any training
     try:
-        config = BenchmarkConfig(
-            dataset=data.dataset,
-            data_root=Path(data.root),
-            raw=data.raw,
-            protocols=(data.protocol,),
-            archs=(arch,),
-            methods=("cmcrd",),
-            seeds=(training.seed,),
-            subjects=subjects,
-            output=Path("."),
-            **{k: v for k, v in asdict(training).items() if k != "seed"},
-        )
-    except BenchmarkConfigError as exc:
+        shape = eeg_window_shape(windows, str(data.root))
+    except ValueError as exc:
         raise OwnDataError(str(exc)) from exc
-    _read(data, subjects)  # every subject is there, before any training
-    return config
+    recipe = {k: v for k, v in asdict(training).items() if k != "seed"}
+    return _RunSettings(
+        description=description,
+        data=data,
+        subjects=subjects,
+        n_classes=n_classes(description, windows),
+        eeg_shape=shape,
+        recipe=TrainingRecipe(**recipe),
+        seed=training.seed,
+        arch=arch,
+    )
 
 
-def _folds(config) -> Iterator[tuple[str, int, str, Any, Any]]:
+def _folds(config: _RunSettings) -> Iterator[tuple[str, int, str, Any, Any]]:
     """``(key, subject, fold, windows, split)`` of every fold of the run.
 
     The key names the fold in files: ``subject<s>-fold<k>`` within subject,
     ``subject<s>`` (the test subject) for leave-one-subject-out.
     """
-    from ..benchmark.data import split
-    from ..benchmark.methods import check_training_size
-
-    (protocol,) = config.protocols
+    data = config.data
+    windows = _read(data, config.subjects)
     keys = list(_fold_keys(config).values())
+
+    def cut(subject, fold):
+        return split(windows, config.description, data.protocol, subject, fold)
+
     for _key, subject, fold in keys:  # every fold checked before any is trained
-        _, rows = split(config, "default", protocol, subject, fold)
+        _, rows = cut(subject, fold)
         if not len(rows.train) or not len(rows.valid) or not len(rows.test):
             raise OwnDataError(
-                f"{config.data_root}: subject {subject} {fold} has "
+                f"{data.root}: subject {subject} {fold} has "
                 f"{len(rows.train)} training, {len(rows.valid)} validation and "
                 f"{len(rows.test)} test windows; every part needs some"
             )
         try:
             check_training_size(
                 len(rows.train),
-                config.batch_size,
-                f"{config.data_root}: subject {subject} {fold}",
+                config.recipe.batch_size,
+                f"{data.root}: subject {subject} {fold}",
                 option="--batch-size",
             )
         except ValueError as exc:
             raise OwnDataError(str(exc)) from exc
     for key, subject, fold in keys:  # one fold's copy of the data at a time
-        yield key, subject, fold, *split(config, "default", protocol, subject, fold)
+        yield key, subject, fold, *cut(subject, fold)
 
 
-def _fold_keys(config) -> dict[str, tuple[str, int, str]]:
+def _fold_keys(config: _RunSettings) -> dict[str, tuple[str, int, str]]:
     """``{key: (key, subject, fold)}`` of the run's folds, without reading data."""
-    from ..benchmark.data import fold_names
-
-    (protocol,) = config.protocols
+    protocol = config.data.protocol
     keys = {}
     for subject in config.subjects:
-        for fold in fold_names(config, protocol, subject):
+        for fold in fold_names(config.description, protocol, subject):
             key = fold if protocol == "loso" else f"subject{subject}-{fold}"
             keys[key] = (key, subject, fold)
     return keys
 
 
 def _read_afresh() -> None:
-    """Forget the windows and teachers read or trained by earlier calls.
+    """Forget the windows read by earlier calls.
 
-    The benchmark keeps them for the life of a process; a command run again
-    in the same process (a notebook, the tests) must read the files as they
-    are now.
+    The evaluation core keeps them for the life of a process; a command run
+    again in the same process (a notebook, the tests) must read the files as
+    they are now.
     """
-    from ..benchmark.data import read_windows
-    from ..benchmark.methods import fold_teacher
-
     read_windows.cache_clear()
-    fold_teacher.cache_clear()
 
 
 def _read(data: DataSelection, subjects: tuple[int, ...]):
     """The windows of ``subjects`` (all when empty), loader errors in one line."""
-    from ..benchmark.data import read_windows
-    from ..data.errors import DatasetFormatError
-    from ..registry import RegistryError
-
     if not Path(data.root).exists():
         raise OwnDataError(f"--root {data.root}: no such file or folder")
     try:
@@ -529,20 +567,12 @@ def _subjects_in(data: DataSelection) -> tuple[int, ...]:
     return tuple(int(s) for s in np.unique(_read(data, ()).subject))
 
 
-def _n_classes(config) -> int:
-    from ..benchmark.data import input_shape
-
-    return int(input_shape(config)[2])
-
-
 def _fingerprints(windows) -> dict[str, str]:
     """A digest of what the teacher of every subject's folds learns from.
 
     Its eye features, labels and window ids: the EEG may be read otherwise
     (``--raw``, features extracted again) for the same windows.
     """
-    import hashlib
-
     digests = {}
     for subject in np.unique(windows.subject):
         rows = windows.subject == subject
@@ -570,9 +600,6 @@ def _data_settings(data: DataSelection, config) -> dict[str, Any]:
 
 
 def _check_distiller(distiller: str, teacher) -> None:
-    from ..registry import RegistryError
-    from ..training.cmcrd_classifier import resolve_distiller
-
     try:
         resolve_distiller(distiller)
     except (RegistryError, TypeError) as exc:
@@ -586,10 +613,7 @@ def _check_distiller(distiller: str, teacher) -> None:
 
 def _check_backbone(backbone: str, config) -> None:
     """Refuse, before any training, a backbone that cannot read the windows."""
-    from ..benchmark.architectures import check
-    from ..benchmark.data import input_shape
-
-    shape = input_shape(config)
+    shape = (*config.eeg_shape, config.n_classes)
     reason = check(backbone, *shape)
     if reason is not None:
         raise OwnDataError(
@@ -599,8 +623,6 @@ def _check_backbone(backbone: str, config) -> None:
 
 
 def _load_saved(path: str | Path, kind: str) -> SavedModels:
-    from .saved_models import SavedModelError, load_models
-
     try:
         return load_models(path, kind)
     except SavedModelError as exc:
@@ -639,8 +661,6 @@ def _teachers_for(path: str | Path, data: DataSelection, config) -> SavedModels:
 
 
 def _rebuilt_teacher(saved: SavedModels, key: str):
-    from ..models.mlp import CMCRDMLP
-
     module = CMCRDMLP(**saved.settings["module"])
     module.load_state_dict(saved.states[key])
     return module.eval()
@@ -649,20 +669,6 @@ def _rebuilt_teacher(saved: SavedModels, key: str):
 def _fit_student(config, windows, split, teachers, key, distiller, beta, n_classes):
     """The student of one fold (at its best validation epoch), its EEG scaler and
     the fold's EEG as it reads it."""
-    import torch
-    from skorch.dataset import Dataset
-    from skorch.helper import SliceDict
-
-    from ..benchmark.methods import (
-        BestValidation,
-        build_student,
-        estimator_settings,
-        fit_to_the_end,
-        sized,
-    )
-    from ..data.normalization import FeatureScaler
-    from ..training import CMCRDClassifier
-
     train, valid = split.train, split.valid
     eeg_scaler = FeatureScaler().fit(windows.eeg[train])
     eeg = eeg_scaler.transform(windows.eeg)
@@ -671,12 +677,12 @@ def _fit_student(config, windows, split, teachers, key, distiller, beta, n_class
     else:
         teacher = _rebuilt_teacher(teachers, key)
         eye = teachers.scalers[key].transform(windows.eye)
-    (seed,) = config.seeds
+    seed = config.seed
     torch.manual_seed(seed)
     try:
-        model, student_eeg, layer = build_student(config.archs[0], eeg, n_classes)
+        model, student_eeg, layer = build_student(config.arch, eeg, n_classes)
     except ValueError as exc:
-        raise OwnDataError(f"--backbone {config.archs[0]!r}: {exc}") from exc
+        raise OwnDataError(f"--backbone {config.arch!r}: {exc}") from exc
     paired = SliceDict(eeg=student_eeg, eye=eye)
     y = windows.label
     net = CMCRDClassifier(
@@ -686,7 +692,7 @@ def _fit_student(config, windows, split, teachers, key, distiller, beta, n_class
         distiller=distiller,
         beta=beta,
         **sized(model, n_classes),
-        **estimator_settings(config, Dataset(paired[valid], y[valid]), seed),
+        **estimator_settings(config.recipe, Dataset(paired[valid], y[valid]), seed),
     )
     fit_to_the_end(net, paired[train], y[train])
     BestValidation.restore(net)
@@ -696,8 +702,6 @@ def _fit_student(config, windows, split, teachers, key, distiller, beta, n_class
 def _rebuilt_student(backbone: str, eeg: np.ndarray, n_classes: int, state):
     """The saved student ``backbone`` with its parameters, and ``eeg`` laid out
     for it."""
-    from ..benchmark.methods import build_student
-
     model, eeg, _ = build_student(backbone, eeg, n_classes)
     if isinstance(model, type):
         model = model(n_chans=eeg.shape[1], n_times=eeg.shape[2], n_outputs=n_classes)
@@ -714,8 +718,6 @@ def _beta_of(net) -> float | None:
 
 
 def _prediction_rows(windows, rows: np.ndarray, predicted: np.ndarray, fold: str):
-    import pandas as pd
-
     return pd.DataFrame(
         {
             "subject": windows.subject[rows],
@@ -731,8 +733,6 @@ def _prediction_rows(windows, rows: np.ndarray, predicted: np.ndarray, fold: str
 
 def _summary(rows: list[dict], by: str) -> dict[str, dict[str, dict[str, float]]]:
     """Mean and std over subjects of each metric."""
-    from .metrics import summarize
-
     return {
         group: {m: {"mean": mean, "std": std} for m, (mean, std) in metrics.items()}
         for group, metrics in summarize(rows, by=by).items()
@@ -740,8 +740,6 @@ def _summary(rows: list[dict], by: str) -> dict[str, dict[str, dict[str, float]]
 
 
 def _write_json(path: Path, value: Any) -> None:
-    import json
-
     path.write_text(json.dumps(value, indent=1, sort_keys=True) + "\n")
 
 

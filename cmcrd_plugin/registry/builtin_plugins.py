@@ -18,4 +18,5 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "cmcrd_plugin.losses": "cmcrd_plugin.losses.plugin",
     "cmcrd_plugin.models": "cmcrd_plugin.models.plugin",
     "cmcrd_plugin.trainers": "cmcrd_plugin.training.plugin",
+    "cmcrd_plugin.dataset_descriptions": "cmcrd_plugin.evaluation.datasets.plugin",
 }

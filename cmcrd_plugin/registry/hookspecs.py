@@ -43,6 +43,7 @@ Target = str | Callable
 #: component kind -> name of the hook that contributes components of that kind
 KIND_HOOKS: dict[str, str] = {
     "dataset": "cmcrd_datasets",
+    "dataset_description": "cmcrd_dataset_descriptions",
     "loader": "cmcrd_loaders",
     "loss": "cmcrd_losses",
     "model": "cmcrd_models",
@@ -61,6 +62,18 @@ def cmcrd_datasets() -> Mapping[str, Target]:
     the window's eye-movement features (see
     :class:`~cmcrd_plugin.torcheeg_datasets.PairedEEGEyeDataset`). Looking one
     up needs TorchEEG installed.
+    """
+
+
+@hookspec
+def cmcrd_dataset_descriptions() -> Mapping[str, Target]:
+    """Dataset descriptions for the evaluation core, ``cmcrd bench`` and the
+    own-data commands, by name.
+
+    Each is a :class:`~cmcrd_plugin.evaluation.datasets.DatasetDescription`
+    (classes, subjects, window shapes, within-subject folds, synthetic
+    writer), registered under the name of the dataset's numpy loader
+    (``cmcrd_loaders``).
     """
 
 

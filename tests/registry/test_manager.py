@@ -16,6 +16,7 @@ from cmcrd_plugin.registry import (
 BUILTIN = {
     "loader": {"paired_npz", "seed", "seed_iv", "seed_v"},
     "dataset": {"seed", "seed_iv", "seed_iv_raw", "seed_v"},
+    "dataset_description": {"paired_npz", "seed", "seed_iv", "seed_v"},
     "loss": {"cmcrd", "crd", "kd", "fitnet", "nst", "sp", "rkd", "pkt", "none", "mcc"},
     "model": {"mlp", "dgcnn"},
     "trainer": {"cmcrd", "teacher", "eeg_only", "lightning"},
@@ -37,6 +38,17 @@ def test_builtin_components_are_registered_in_code():
     # the component tables live in the hook modules, not in the registry
     empty = Registry(load_entry_points=False, load_builtins=False)
     assert all(empty.available(k) == [] for k in KIND_HOOKS)
+
+
+def test_every_dataset_description_has_a_loader_of_its_name():
+    from cmcrd_plugin.evaluation.datasets import DatasetDescription
+
+    registry = Registry(load_entry_points=False)
+    for name in registry.available("dataset_description"):
+        description = registry.get("dataset_description", name)
+        assert isinstance(description, DatasetDescription)
+        assert description.name == name
+        assert callable(registry.get("loader", name))
 
 
 def test_loaders_and_datasets_are_separate_kinds():

@@ -2,7 +2,7 @@
 
 ``archs`` names registered models (``mlp``, ``dgcnn``), braindecode model
 classes or TorchEEG models (``torcheeg.DGCNN``, see
-:mod:`~cmcrd_plugin.benchmark.torcheeg_models`); the token ``braindecode``
+:mod:`~cmcrd_plugin.evaluation.torcheeg_models`); the token ``braindecode``
 stands for every braindecode model (every ``EEGModuleMixin`` subclass in
 ``braindecode.models``), the token ``torcheeg`` for every TorchEEG model the
 grid knows how to feed. Before the
@@ -21,6 +21,7 @@ import torch
 
 from ..models.features import forward_with_features
 from . import torcheeg_models
+from .students import build_student
 
 BRAINDECODE = "braindecode"
 
@@ -56,8 +57,6 @@ def expand(archs: tuple[str, ...]) -> list[str]:
 
 def check(arch: str, n_chans: int, n_times: int, n_outputs: int) -> str | None:
     """``None`` if ``arch`` builds and runs on zeros of this shape, else why not."""
-    from .methods import build_student
-
     zeros = np.zeros((2, n_chans, n_times), dtype=np.float32)
     try:
         with warnings.catch_warnings(), torch.no_grad():

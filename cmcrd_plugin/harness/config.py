@@ -1,9 +1,16 @@
 """Benchmark settings: a profile (TOML) overridden by the command line.
 
 A profile is a small TOML file whose keys are the fields of
-:class:`BenchmarkConfig`; ``quick`` and ``full`` ship with the package
-(``cmcrd_plugin/benchmark/profiles/``), and any other path is read as a
-profile of one's own. Command-line options override the profile.
+:class:`BenchmarkConfig` and of its training recipe
+(:class:`~cmcrd_plugin.evaluation.recipe.TrainingRecipe`: ``epochs``,
+``lr``, ...); ``quick`` and ``full`` ship with the package
+(``cmcrd_plugin/harness/profiles/``), and any other path is read as a
+profile of one's own. Command-line options override the profile. Method
+variants are tables of the profile::
+
+    [variants."cmcrd-beta_0.1"]
+    distiller = "cmcrd"
+    beta = 0.1
 """
 
 from __future__ import annotations
@@ -19,11 +26,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from ..evaluation.datasets import dataset_names, describe
+from ..evaluation.folds import PROTOCOLS
+from ..evaluation.recipe import TrainingRecipe
+from .methods import MethodError, check_methods
+from .scenarios import SCENARIOS
+
 PROFILES = Path(__file__).with_name("profiles")
-DATASETS = ("seed", "seed_iv", "seed_v", "paired_npz")
-PROTOCOLS = ("within_subject", "loso")
-SCENARIOS = ("default", "negative_control", "positive_control", "wide_positive_control")
 ENGINES = ("local", "dask")
+RECIPE_FIELDS = tuple(f.name for f in dataclasses.fields(TrainingRecipe))
 
 
 class BenchmarkConfigError(ValueError):
@@ -36,17 +47,19 @@ class BenchmarkConfig:
 
     Attributes
     ----------
-    dataset : {"seed", "seed_iv", "seed_v", "paired_npz"}
-        The dataset format; ``paired_npz`` is the generic paired format of
+    dataset : str
+        A registered dataset description (``seed``, ``seed_iv``, ``seed_v``,
+        ``paired_npz``); ``paired_npz`` is the generic paired format of
         one's own recordings (``docs/data-formats.md``) and needs
         ``data_root``.
     data_root : Path or None
         A licensed copy in the real layout; ``None`` writes synthetic files in
         that layout (every report then says SYNTHETIC DATA).
     raw : bool
-        SEED-IV only: the students read raw 4-second EEG windows (62 x 800
-        at 200 Hz) instead of differential entropy (62 x 5), so temporal
-        CNNs such as braindecode's ``EEGNet`` or ``ShallowFBCSPNet`` build.
+        Datasets with raw EEG (SEED-IV): the students read raw 4-second EEG
+        windows (62 x 800 at 200 Hz) instead of differential entropy
+        (62 x 5), so temporal CNNs such as braindecode's ``EEGNet`` or
+        ``ShallowFBCSPNet`` build.
     protocols : tuple of {"within_subject", "loso"}
         The dataset's own within-subject protocol (``docs/method.md``) and
         leave-one-subject-out.
@@ -64,21 +77,24 @@ class BenchmarkConfig:
         Student architectures: a registered model name (``mlp``,
         ``dgcnn``) or a braindecode model class name.
     methods : tuple of str
-        See :mod:`~cmcrd_plugin.benchmark.methods`.
+        Names of methods (:mod:`~cmcrd_plugin.harness.methods`): built-in
+        ones, every registered distiller by its name, and ``variants``.
+    variants : tuple of (str, tuple of (str, value))
+        Methods of the profile's own: a name and the ``CMCRDClassifier``
+        parameters of a student (``distiller``, ``beta``,
+        ``distiller__*``), from the profile's ``[variants.<name>]`` tables.
     seeds : tuple of int
         Training seeds (model initialisation and batch order).
     subjects : tuple of int
         Subjects to run; empty means all subjects of the dataset.
-    epochs, warmup_epochs, batch_size, lr, weight_decay
-        Training settings shared by every method.
+    recipe : TrainingRecipe
+        Epochs, optimiser and device shared by every method.
     window_fraction : float
         Share of the real window counts for synthetic data.
     data_seed : int
         Seed of the synthetic data.
     data_dir : Path or None
         Where synthetic data are written (default: ``output/data``).
-    device : str
-        Where the models train (``"cpu"``, ``"cuda"``).
     jobs : int
         Cells run in parallel (torch then uses 1 thread per job).
     engine : {"local", "dask"}
@@ -99,17 +115,13 @@ class BenchmarkConfig:
     scenarios: tuple[str, ...] = ("default",)
     archs: tuple[str, ...] = ("mlp",)
     methods: tuple[str, ...] = ("eeg_only", "cmcrd")
+    variants: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     seeds: tuple[int, ...] = (2022,)
     subjects: tuple[int, ...] = ()
-    epochs: int = 20
-    warmup_epochs: int = 5
-    batch_size: int = 32
-    lr: float = 1e-3
-    weight_decay: float = 1e-3
+    recipe: TrainingRecipe = TrainingRecipe()
     window_fraction: float = 1.0
     data_seed: int = 0
     data_dir: Path | None = None
-    device: str = "cpu"
     jobs: int = 1
     engine: str = "local"
     scheduler: str | None = None
@@ -124,20 +136,30 @@ class BenchmarkConfig:
                     f"{name}: {bad} not among {', '.join(allowed)}"
                 )
 
-        check("dataset", [self.dataset], DATASETS)
+        check("dataset", [self.dataset], dataset_names())
         check("protocols", self.protocols, PROTOCOLS)
         check("scenarios", self.scenarios, SCENARIOS)
         check("engine", [self.engine], ENGINES)
-        if self.raw and self.dataset != "seed_iv":
+        description = describe(self.dataset)
+        if self.raw and not description.has_raw:
+            with_raw = [n for n in dataset_names() if describe(n).has_raw]
             raise BenchmarkConfigError(
-                f"raw EEG windows exist for seed_iv only, not {self.dataset}"
+                f"raw EEG windows exist for {', '.join(with_raw)} only, "
+                f"not {self.dataset}"
             )
-        if self.dataset == "paired_npz" and self.data_root is None:
+        if description.write_synthetic is None and self.data_root is None:
             raise BenchmarkConfigError(
-                "dataset 'paired_npz' (one's own recordings) needs data_root"
+                f"dataset {self.dataset!r} (one's own recordings) needs data_root"
             )
-        for name in ("epochs", "warmup_epochs", "batch_size", "jobs"):
-            value, least = getattr(self, name), 0 if name == "warmup_epochs" else 1
+        recipe = self.recipe
+        integers = {
+            "epochs": recipe.epochs,
+            "warmup_epochs": recipe.warmup_epochs,
+            "batch_size": recipe.batch_size,
+            "jobs": self.jobs,
+        }
+        for name, value in integers.items():
+            least = 0 if name == "warmup_epochs" else 1
             if not isinstance(value, int) or value < least:
                 raise BenchmarkConfigError(
                     f"{name} must be an integer of at least {least}, got {value!r}"
@@ -150,32 +172,29 @@ class BenchmarkConfig:
         import torch
 
         try:
-            device = torch.device(self.device)
+            device = torch.device(recipe.device)
         except (RuntimeError, TypeError) as exc:
-            raise BenchmarkConfigError(f"device {self.device!r}: {exc}") from exc
+            raise BenchmarkConfigError(f"device {recipe.device!r}: {exc}") from exc
         if device.type == "cuda" and not torch.cuda.is_available():
-            raise BenchmarkConfigError(f"device {self.device!r} is not available here")
+            raise BenchmarkConfigError(
+                f"device {recipe.device!r} is not available here"
+            )
         if not self.archs or not self.methods or not self.seeds:
             raise BenchmarkConfigError(
                 "archs, methods and seeds need at least one value each"
             )
-        if self.dataset != "paired_npz":
-            from .data import ALL_SUBJECTS
-
-            valid = ALL_SUBJECTS[self.dataset]
+        valid = description.subjects
+        if valid is not None:
             bad = [s for s in self.subjects if s not in valid]
             if bad:
                 raise BenchmarkConfigError(
                     f"subjects: {bad} not among {self.dataset}'s "
                     f"{min(valid)}..{max(valid)}"
                 )
-        from .methods import is_known_method
-
-        unknown = [m for m in self.methods if not is_known_method(m)]
-        if unknown:
-            raise BenchmarkConfigError(
-                f"methods: unknown {unknown} (see cmcrd_plugin.benchmark.methods)"
-            )
+        try:
+            check_methods(self.methods, self.variants)
+        except MethodError as exc:
+            raise BenchmarkConfigError(f"methods: {exc}") from exc
 
     @property
     def synthetic(self) -> bool:
@@ -190,13 +209,17 @@ class BenchmarkConfig:
             "data_root": str(self.data_root) if self.data_root else None,
             "window_fraction": self.window_fraction if self.synthetic else None,
             "data_seed": self.data_seed if self.synthetic else None,
-            "device": self.device,
-            "epochs": self.epochs,
-            "warmup_epochs": self.warmup_epochs,
-            "batch_size": self.batch_size,
-            "lr": self.lr,
-            "weight_decay": self.weight_decay,
+            "device": self.recipe.device,
+            "epochs": self.recipe.epochs,
+            "warmup_epochs": self.recipe.warmup_epochs,
+            "batch_size": self.recipe.batch_size,
+            "lr": self.recipe.lr,
+            "weight_decay": self.recipe.weight_decay,
         }
+
+    def variant_params(self, method: str) -> dict[str, Any] | None:
+        """The parameters of the profile's variant ``method``, or None."""
+        return next((dict(p) for name, p in self.variants if name == method), None)
 
 
 def profile_path(profile: str | Path) -> Path:
@@ -222,7 +245,8 @@ def load_config(profile: str | Path = "quick", **overrides: Any) -> BenchmarkCon
     path = profile_path(profile)
     with path.open("rb") as stream:
         settings = tomllib.load(stream)
-    known = {f.name for f in dataclasses.fields(BenchmarkConfig)}
+    known = {f.name for f in dataclasses.fields(BenchmarkConfig)} - {"recipe"}
+    known |= set(RECIPE_FIELDS)
     unknown = sorted(set(settings) - known)
     if unknown:
         raise BenchmarkConfigError(
@@ -236,7 +260,19 @@ def load_config(profile: str | Path = "quick", **overrides: Any) -> BenchmarkCon
     for name in ("data_root", "output", "data_dir"):
         if settings.get(name) is not None:
             settings[name] = Path(settings[name])
+    variants = settings.get("variants", {})
+    if not isinstance(variants, dict) or not all(
+        isinstance(v, dict) for v in variants.values()
+    ):
+        raise BenchmarkConfigError(
+            f"{path}: variants must be tables, [variants.<name>] with parameters"
+        )
+    settings["variants"] = tuple(
+        (name, tuple(sorted(params.items()))) for name, params in variants.items()
+    )
+    recipe = {k: settings.pop(k) for k in RECIPE_FIELDS if k in settings}
     try:
+        settings["recipe"] = TrainingRecipe(**recipe)
         return BenchmarkConfig(**settings)
     except BenchmarkConfigError as exc:
         raise BenchmarkConfigError(f"{path}: {exc}") from exc

@@ -20,12 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..evaluation.architectures import survey
 from ..files import write_atomic
-from .architectures import survey
-from .cells import Cell, config_hash, grid
+from .cells import Cell, config_hash, grid, run_cell
 from .config import BenchmarkConfig, BenchmarkConfigError
 from .data import input_shape, prepare
-from .methods import run_cell
 
 RESULTS = "results.csv"
 SKIPPED = "skipped_architectures.csv"

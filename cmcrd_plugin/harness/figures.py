@@ -101,7 +101,7 @@ def score_distributions(
     Parameters
     ----------
     scores : pandas.DataFrame
-        Per-subject scores (:func:`~cmcrd_plugin.benchmark.statistics.subject_scores`)
+        Per-subject scores (:func:`~cmcrd_plugin.harness.statistics.subject_scores`)
         of one scenario, protocol and selection.
     path : path-like
         The PNG file to write.
@@ -196,7 +196,7 @@ def gain_heatmap(gains: pd.DataFrame, path: Path | str, synthetic: bool) -> Path
     Parameters
     ----------
     gains : pandas.DataFrame
-        Gains (:func:`~cmcrd_plugin.benchmark.statistics.method_gains`) of one
+        Gains (:func:`~cmcrd_plugin.harness.statistics.method_gains`) of one
         scenario, protocol and selection, over one reference and metric.
     path : path-like
         The PNG file to write.

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cmcrd_plugin.benchmark.report import build_report
+from cmcrd_plugin.harness.report import build_report
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EEG_ONLY = {1: 0.5, 2: 0.6, 3: 0.7}

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cmcrd_plugin.benchmark.statistics import (
+from cmcrd_plugin.harness.statistics import (
     GAIN_COLUMNS,
     combine_stouffer,
     method_gains,

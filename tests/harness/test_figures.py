@@ -3,14 +3,14 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from cmcrd_plugin.benchmark.figures import (
+from cmcrd_plugin.harness.figures import (
     SYNTHETIC_LABEL,
     gain_heatmap,
     paired_subject_lines,
     score_distributions,
     synthetic_title,
 )
-from cmcrd_plugin.benchmark.statistics import method_gains
+from cmcrd_plugin.harness.statistics import method_gains
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ACCURACY = {"eeg_only": [0.40, 0.50, 0.45], "cmcrd": [0.48, 0.52, 0.45]}

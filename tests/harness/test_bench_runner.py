@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cmcrd_plugin.benchmark import runner
-from cmcrd_plugin.benchmark.config import load_config
-from cmcrd_plugin.benchmark.runner import COLUMNS, read_results, run_benchmark
+from cmcrd_plugin.harness import runner
+from cmcrd_plugin.harness.config import load_config
+from cmcrd_plugin.harness.runner import COLUMNS, read_results, run_benchmark
 
 TINY = dict(
     subjects=(1,),
@@ -53,7 +53,9 @@ def test_a_rerun_skips_finished_cells(tiny, monkeypatch):
     )
     assert len(again) == len(first)
     # a change of a training setting runs the cells again
-    changed = dataclasses.replace(tiny, epochs=2)
+    changed = dataclasses.replace(
+        tiny, recipe=dataclasses.replace(tiny.recipe, epochs=2)
+    )
     assert len(runner.pending_cells(changed, read_results(tiny.output))) == 9
 
 
@@ -73,24 +75,24 @@ def test_an_architecture_that_does_not_build_is_skipped_with_its_reason(tmp_path
 
 
 def test_a_failing_cell_is_recorded_and_the_grid_goes_on(tmp_path, monkeypatch):
-    from cmcrd_plugin.benchmark import methods
+    from cmcrd_plugin.harness import cells
 
     config = load_config("quick", output=tmp_path, **{**TINY, "methods": ("eeg_only",)})
-    train = methods.train_cell
+    train = cells.train_cell
 
     def fails_on_fold2(config, cell):
         if cell.fold == "fold2":
             raise RuntimeError("boom in fold2")
         return train(config, cell)
 
-    monkeypatch.setattr(methods, "train_cell", fails_on_fold2)
+    monkeypatch.setattr(cells, "train_cell", fails_on_fold2)
     table = run_benchmark(config, progress=False)
     failed = table[table["status"] == "failed"]
     assert len(failed) == 2 and (failed["fold"] == "fold2").all()
     assert (failed["error"] == "RuntimeError: boom in fold2").all()
     assert failed["accuracy"].isna().all()
     assert len(table[table["status"] == "ok"]) == 2 * 2
-    monkeypatch.setattr(methods, "train_cell", train)  # failed cells run again
+    monkeypatch.setattr(cells, "train_cell", train)  # failed cells run again
     assert (run_benchmark(config, progress=False)["status"] == "ok").all()
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from cmcrd_plugin.experiments.metrics import score_predictions, summarize
+from cmcrd_plugin.evaluation.metrics import score_predictions, summarize
 
 
 def test_scores_and_summary_over_subjects():
@@ -31,5 +31,10 @@ def test_scores_and_summary_over_subjects():
         },
     ]
     mean, std = summarize(rows)["a"]["accuracy"]
-    # subject 1 averages its folds (0.7) before the mean over subjects
-    assert mean == pytest.approx(0.6) and std == pytest.approx(0.1)
+    # subject 1 averages its folds (0.7) before the mean over subjects; the
+    # std is the sample std over subjects (ddof=1), as in the benchmark report
+    assert mean == pytest.approx(0.6) and std == pytest.approx(
+        np.std([0.7, 0.5], ddof=1)
+    )
+    (one,) = [r for r in rows if r["subject"] == 2]
+    assert np.isnan(summarize([one])["a"]["accuracy"][1])  # undefined for 1 subject

@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from cmcrd_plugin.benchmark.config import PROFILES, load_config
 from cmcrd_plugin.cli import main
+from cmcrd_plugin.harness.config import PROFILES, load_config
 
 
 def test_shipped_profiles_load_and_options_override():
@@ -15,14 +15,14 @@ def test_shipped_profiles_load_and_options_override():
     assert {"within_subject", "loso"} <= set(full.protocols)
     assert {p.stem for p in PROFILES.glob("*.toml")} >= {"quick", "full"}
     mine = load_config("quick", epochs=3, subjects=[4], seeds=None)
-    assert (mine.epochs, mine.subjects, mine.seeds) == (3, (4,), quick.seeds)
+    assert (mine.recipe.epochs, mine.subjects, mine.seeds) == (3, (4,), quick.seeds)
 
 
 def test_a_profile_of_ones_own(tmp_path):
     path = tmp_path / "mine.toml"
     path.write_text('dataset = "seed_iv"\nmethods = ["eeg_only", "kd"]\nepochs = 7\n')
     config = load_config(path)
-    assert (config.dataset, config.methods, config.epochs) == (
+    assert (config.dataset, config.methods, config.recipe.epochs) == (
         "seed_iv",
         ("eeg_only", "kd"),
         7,

@@ -7,7 +7,7 @@ training and validation accuracy) and every method's gain over EEG-only
 (paired by subject, with a 95 % CI, a p-value and d_z), once for each model
 selection; then CMCRD's gain combined across datasets, the controls, the
 failed cells, the skipped architectures and the figures (``figures/*.png``).
-The statistics are those of :mod:`cmcrd_plugin.benchmark.statistics`. When
+The statistics are those of :mod:`cmcrd_plugin.harness.statistics`. When
 any row is synthetic, every heading, table and figure title says
 "SYNTHETIC DATA".
 """
@@ -26,6 +26,7 @@ import pandas as pd
 from .cells import Cell
 from .figures import gain_heatmap, paired_subject_lines, score_distributions
 from .figures import synthetic_title as _title
+from .scenarios import CONTROL_PURPOSES
 from .statistics import (
     COMPARISON_KEYS,
     REFERENCE_METHOD,
@@ -35,25 +36,7 @@ from .statistics import (
     subject_scores,
 )
 
-# The control scenarios, what each is for, and the methods shown for them.
-CONTROL_SCENARIOS = {
-    "positive_control": (
-        "SEED-format EEG in which only 12 of the 62 channels carry the emotional "
-        "state, while the eye features carry it cleanly: the eye teacher has "
-        "privileged information to pass on, and the harness should detect a gain."
-    ),
-    "wide_positive_control": (
-        "The same state with 1,240 class-free nuisance features appended to the "
-        "310 EEG features (generic paired format): a gain should be detected."
-    ),
-    "negative_control": (
-        "The teacher is trained (and the student distils) on eye features "
-        "permuted across the training windows, so they tell nothing about the "
-        "label: the case a user with a weak eye tracker meets. The teacher is "
-        "near chance on validation; a student has nothing to gain from it and "
-        "should not lose to EEG-only."
-    ),
-}
+# The methods shown for the controls.
 CONTROL_METHODS = ("cmcrd", "kd", "cmcrd-beta_auto")
 COMBINED_METHOD = "cmcrd"
 FIGURE_SELECTION = "validation"
@@ -372,7 +355,7 @@ def _controls_section(gains: pd.DataFrame, synthetic: bool) -> str:
         f"over `{REFERENCE_METHOD}`, beside the accuracy of the teacher they "
         "learnt from.",
     ]
-    for scenario, purpose in CONTROL_SCENARIOS.items():
+    for scenario, purpose in CONTROL_PURPOSES.items():
         parts += [_heading(3, f"Control: {scenario}", synthetic), purpose]
         shown = gains[
             (gains["scenario"] == scenario) & gains["method"].isin(CONTROL_METHODS)

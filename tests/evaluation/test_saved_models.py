@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from cmcrd_plugin.data.normalization import FeatureScaler
-from cmcrd_plugin.experiments.saved_models import (
+from cmcrd_plugin.evaluation.saved_models import (
     SavedModelError,
     load_models,
     save_models,

@@ -34,7 +34,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from ..experiments.metrics import METRICS
+from ..evaluation.metrics import METRICS
 
 REFERENCE_METHOD = "eeg_only"
 WILCOXON_MIN_SUBJECTS = 20

@@ -7,10 +7,10 @@ import sys
 import numpy as np
 import pytest
 
-from cmcrd_plugin.benchmark import torcheeg_models
-from cmcrd_plugin.benchmark.architectures import expand, survey
-from cmcrd_plugin.benchmark.config import load_config
-from cmcrd_plugin.benchmark.runner import run_benchmark
+from cmcrd_plugin.evaluation import torcheeg_models
+from cmcrd_plugin.evaluation.architectures import expand, survey
+from cmcrd_plugin.harness.config import load_config
+from cmcrd_plugin.harness.runner import run_benchmark
 
 
 @pytest.mark.skipif(

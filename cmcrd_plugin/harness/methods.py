@@ -1,0 +1,347 @@
+"""The benchmark's methods: a table of named pipelines.
+
+A method is a named entry (:class:`Method`) that says which pipeline trains
+the cell's model and with which parameters; as in MOABB, pipelines are data
+and the evaluation is written once (:mod:`cmcrd_plugin.evaluation`).
+:func:`resolve_method` finds a method by name, in this order:
+
+1. a variant of the run's profile (``[variants.<name>]``: a student with
+   the ``CMCRDClassifier`` parameters given there, such as a beta sweep);
+2. the built-in table :data:`METHODS`;
+3. any registered distiller, by its registry name, including a third
+   party's (``cmcrd bench --methods my_kd``): a student of the frozen eye
+   teacher through ``CMCRDClassifier(distiller=name)`` at the distiller's
+   own weight.
+
+The built-in methods:
+
+``eeg_only``
+    The architecture trained on EEG alone with plain braindecode
+    ``EEGClassifier``, on the students' training recipe: what the students'
+    gains are measured against.
+``torcheeg_trainer``
+    A TorchEEG architecture trained on EEG alone as TorchEEG's users train
+    it: TorchEEG's own ``ClassifierTrainer`` (PyTorch Lightning; Adam at the
+    run's learning rate and weight decay, no schedule). For TorchEEG
+    architectures only.
+``cmcrd_trainer``
+    A TorchEEG architecture as a CMCRD student through this package's
+    Lightning ``CMCRDTrainer``, on TorchEEG's recipe (the optimiser of
+    ``torcheeg_trainer``). For TorchEEG architectures only.
+``cmcrd-no_weights``, ``cmcrd-no_gating``, ``cmcrd-no_signs``
+    CMCRD with one of its additions to CRD switched off (ablations).
+``cmcrd-beta_auto``
+    ``CMCRDClassifier(beta="auto")``: beta chosen on the validation trials
+    from ``(0, 0.005, 0.02, 0.1)`` (0 included, so it can fall back to
+    EEG-only).
+``eye_teacher``
+    The teacher itself (the paper's MLP on eye features, CE + MCC), scored
+    on the test trials' eye features.
+``fusion``
+    An upper bound that needs both modalities at test: the MLP on the
+    flattened EEG features and the eye features side by side.
+
+Every model trains with the run's recipe (AdamW, the authors' warm-up and
+cosine schedule) on the training trials and is scored on the test trials
+twice: at the epoch with the best validation accuracy (validation trials cut
+from the training trials) and at the last epoch. Features are standardised
+with training statistics only. ``eye_teacher`` and ``fusion`` use the MLP
+whatever the cell's architecture, and run once per fold (as arch ``mlp``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from braindecode import EEGClassifier
+from skorch.dataset import Dataset
+from skorch.helper import SliceDict
+
+from .. import available, get_loss
+from ..evaluation.metrics import score_predictions
+from ..evaluation.recipe import (
+    BestValidation,
+    TrainingRecipe,
+    estimator_settings,
+    fit_to_the_end,
+    sized,
+)
+from ..evaluation.students import build_student
+from ..evaluation.teachers import TEACHER_ARCH
+from ..losses.base import Distiller
+from ..models.mlp import CMCRDMLP
+from ..training.cmcrd_classifier import AUTO_BETA_GRID, CMCRDClassifier
+
+
+class MethodError(ValueError):
+    """A method name that is neither built in, a variant nor a distiller."""
+
+
+@dataclass(frozen=True)
+class Method:
+    """One named pipeline of the benchmark.
+
+    Attributes
+    ----------
+    name : str
+        The ``method`` column of ``results.csv``.
+    pipeline : str
+        What trains the model: ``"student"`` (``CMCRDClassifier``),
+        ``"eeg_only"``, ``"eye_teacher"``, ``"fusion"``,
+        ``"torcheeg_trainer"`` or ``"cmcrd_trainer"``.
+    params : mapping
+        Parameters of the pipeline's estimator (for ``"student"``: the
+        ``CMCRDClassifier`` parameters ``distiller``, ``beta``,
+        ``distiller__*``).
+    """
+
+    name: str
+    pipeline: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def arch_free(self) -> bool:
+        """Whether the method ignores the cell's architecture (the teacher's MLP)."""
+        return self.pipeline in ("eye_teacher", "fusion")
+
+    @property
+    def torcheeg_only(self) -> bool:
+        """Whether the method trains TorchEEG architectures only."""
+        return self.pipeline in ("torcheeg_trainer", "cmcrd_trainer")
+
+
+def _student(name: str, **params: Any) -> Method:
+    return Method(name, "student", MappingProxyType(params))
+
+
+#: the built-in methods (every registered distiller is a method as well)
+METHODS: dict[str, Method] = {
+    method.name: method
+    for method in (
+        Method("eeg_only", "eeg_only"),
+        Method("eye_teacher", "eye_teacher"),
+        Method("fusion", "fusion"),
+        Method("torcheeg_trainer", "torcheeg_trainer"),
+        Method("cmcrd_trainer", "cmcrd_trainer"),
+        _student("cmcrd-no_weights", distiller="cmcrd", distiller__weighted=False),
+        _student("cmcrd-no_gating", distiller="cmcrd", distiller__gated=False),
+        _student("cmcrd-no_signs", distiller="cmcrd", distiller__signed=False),
+        _student(
+            "cmcrd-beta_auto", distiller="cmcrd", beta="auto", beta_grid=AUTO_BETA_GRID
+        ),
+    )
+}
+
+
+def registered_distillers() -> list[str]:
+    """Names of the registered losses that are distillers (methods by name)."""
+    names = []
+    for name in available("loss"):
+        try:
+            cls = get_loss(name)
+        except Exception:  # noqa: BLE001 - a broken plugin is not a method
+            continue
+        if isinstance(cls, type) and issubclass(cls, Distiller):
+            names.append(name)
+    return names
+
+
+def resolve_method(
+    name: str, variants: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+) -> Method:
+    """The method ``name``: a profile variant, a built-in, or a distiller.
+
+    Raises
+    ------
+    MethodError
+        Naming what is known when ``name`` is none of them.
+    """
+    for variant, params in variants:
+        if variant == name:
+            params = dict(params)
+            if "distiller" not in params:
+                raise MethodError(
+                    f"variant {name!r} needs a distiller (for example "
+                    'distiller = "cmcrd")'
+                )
+            return _student(name, **params)
+    if name in METHODS:
+        return METHODS[name]
+    if name in registered_distillers():
+        return _student(name, distiller=name)
+    raise MethodError(f"unknown [{name!r}]; {_known(variants)}")
+
+
+def _known(variants) -> str:
+    known = [*METHODS, *registered_distillers(), *(v for v, _ in variants)]
+    return (
+        f"known: {', '.join(known)} (a variant of one's own is a "
+        "[variants.<name>] table of the profile)"
+    )
+
+
+def check_methods(names, variants=()) -> None:
+    """Refuse, in one message, every name of ``names`` that is no method."""
+    unknown = []
+    for name in names:
+        try:
+            resolve_method(name, variants)
+        except MethodError as exc:
+            if not str(exc).startswith("unknown"):
+                raise
+            unknown.append(name)
+    if unknown:
+        raise MethodError(f"unknown {unknown}; {_known(variants)}")
+
+
+@dataclass
+class FoldData:
+    """What every pipeline of one cell reads.
+
+    ``eeg`` and ``eye`` are standardised with the fold's training
+    statistics; ``eye_for_teacher`` is ``eye``, or its permutation under the
+    negative control; ``teacher`` is the fold's fitted eye teacher.
+    """
+
+    eeg: np.ndarray
+    eye: np.ndarray
+    eye_for_teacher: np.ndarray
+    y: np.ndarray
+    rows: Any  # data.protocols.Split
+    teacher: Any  # evaluation TeacherClassifier
+    n_classes: int
+    recipe: TrainingRecipe
+    seed: int
+    arch: str
+
+
+#: a pipeline's result: test scores at the best validation epoch and at the
+#: last epoch, training seconds, and the modality it was tested on
+Scores = tuple[dict, dict, float, str]
+
+
+def _fit_and_score(net, X_train, y_train, X_test, y_test) -> tuple[dict, dict, float]:
+    """Fit; test scores at the best validation epoch and at the last epoch."""
+    started = time.perf_counter()
+    fit_to_the_end(net, X_train, y_train)
+    seconds = time.perf_counter() - started
+    last = score_predictions(y_test, net.predict(X_test))
+    BestValidation.restore(net)
+    selected = score_predictions(y_test, net.predict(X_test))
+    return selected, last, seconds
+
+
+def _eye_teacher(method: Method, data: FoldData) -> Scores:
+    te = data.rows.test
+    scores = score_predictions(data.y[te], data.teacher.predict(data.eye[te]))
+    return scores, scores, float("nan"), "eye"
+
+
+def _fusion(method: Method, data: FoldData) -> Scores:
+    tr, va, te = data.rows.train, data.rows.valid, data.rows.test
+    fused = np.concatenate([data.eeg.reshape(len(data.eeg), -1), data.eye], axis=1)
+    fused = fused[:, :, None]
+    settings = estimator_settings(
+        data.recipe, Dataset(fused[va], data.y[va]), data.seed
+    )
+    net = EEGClassifier(CMCRDMLP, **sized(CMCRDMLP, data.n_classes), **settings)
+    y = data.y
+    return (*_fit_and_score(net, fused[tr], y[tr], fused[te], y[te]), "eeg+eye")
+
+
+def _eeg_only(method: Method, data: FoldData) -> Scores:
+    model, eeg, _ = build_student(data.arch, data.eeg, data.n_classes)
+    tr, va, te, y = data.rows.train, data.rows.valid, data.rows.test, data.y
+    settings = estimator_settings(data.recipe, Dataset(eeg[va], y[va]), data.seed)
+    net = EEGClassifier(model, **sized(model, data.n_classes), **settings)
+    return (*_fit_and_score(net, eeg[tr], y[tr], eeg[te], y[te]), "eeg")
+
+
+def _distilled_student(method: Method, data: FoldData) -> Scores:
+    model, eeg, layer = build_student(data.arch, data.eeg, data.n_classes)
+    tr, va, te, y = data.rows.train, data.rows.valid, data.rows.test, data.y
+    paired = SliceDict(eeg=eeg, eye=data.eye_for_teacher)
+    net = CMCRDClassifier(
+        model,
+        teacher=data.teacher.module_,
+        feature_layer=layer,
+        **dict(method.params),
+        **sized(model, data.n_classes),
+        **estimator_settings(data.recipe, Dataset(paired[va], y[va]), data.seed),
+    )
+    return (*_fit_and_score(net, paired[tr], y[tr], eeg[te], y[te]), "eeg")
+
+
+def _lightning(method: Method, data: FoldData) -> Scores:
+    """``torcheeg_trainer`` and ``cmcrd_trainer``."""
+    from ..evaluation.lightning_fits import fit_classifier_trainer, fit_cmcrd_trainer
+
+    model, eeg, layer = build_student(data.arch, data.eeg, data.n_classes)
+    recipe = data.recipe
+    settings = dict(
+        n_classes=data.n_classes,
+        epochs=recipe.epochs,
+        lr=recipe.lr,
+        weight_decay=recipe.weight_decay,
+        batch_size=recipe.batch_size,
+        seed=data.seed,
+        device=recipe.device,
+    )
+    rows = (data.rows.train, data.rows.valid, data.rows.test)
+    if method.pipeline == "torcheeg_trainer":
+        selected, last, seconds = fit_classifier_trainer(
+            model, eeg, data.y, rows, **settings
+        )
+    else:
+        selected, last, seconds = fit_cmcrd_trainer(
+            model,
+            data.teacher.module_,
+            eeg,
+            data.eye_for_teacher,
+            data.y,
+            rows,
+            feature_layer=layer,
+            **settings,
+        )
+    test = data.y[data.rows.test]
+    return (
+        score_predictions(test, selected),
+        score_predictions(test, last),
+        seconds,
+        "eeg",
+    )
+
+
+#: pipeline name -> the function that trains and scores it
+PIPELINES: dict[str, Callable[[Method, FoldData], Scores]] = {
+    "eeg_only": _eeg_only,
+    "eye_teacher": _eye_teacher,
+    "fusion": _fusion,
+    "student": _distilled_student,
+    "torcheeg_trainer": _lightning,
+    "cmcrd_trainer": _lightning,
+}
+
+
+def run_method(method: Method, data: FoldData) -> Scores:
+    """Train and score ``method`` on one fold."""
+    return PIPELINES[method.pipeline](method, data)
+
+
+__all__ = [
+    "METHODS",
+    "PIPELINES",
+    "TEACHER_ARCH",
+    "FoldData",
+    "Method",
+    "MethodError",
+    "check_methods",
+    "registered_distillers",
+    "resolve_method",
+    "run_method",
+]
