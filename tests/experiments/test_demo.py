@@ -27,7 +27,7 @@ def test_tiny_demo_runs_the_protocol_and_says_data_are_synthetic(tmp_path, capsy
 
 @pytest.mark.filterwarnings("ignore:n_negatives=1000 exceeds:UserWarning")
 def test_the_control_can_be_left_out(tmp_path, capsys):
-    from cmcrd_plugin.cli import main as cli
+    from cmcrd_plugin.commands import main as cli
 
     cli(
         [
@@ -52,7 +52,7 @@ def test_the_control_can_be_left_out(tmp_path, capsys):
 def test_training_seeds_and_tidy_rows(tmp_path, capsys):
     import csv
 
-    from cmcrd_plugin.cli import main as cli
+    from cmcrd_plugin.commands import main as cli
 
     out = tmp_path / "rows.csv"
     cli(
