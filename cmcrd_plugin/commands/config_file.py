@@ -44,7 +44,7 @@ def _use_config_file(
     if path is not None and not ctx.resilient_parsing:
         ctx.default_map = {
             **(ctx.default_map or {}),
-            **defaults(path, ctx.info_name or ctx.command.name, _options(ctx)),
+            **defaults(path, ctx.command.name or "", _options(ctx)),
         }
     return path
 
