@@ -4,16 +4,15 @@ The blocks of one document are executed in order, in one namespace (each
 page reads top to bottom, and later blocks use what earlier ones defined),
 in a temporary working folder, on the synthetic data the blocks themselves
 write. The TOML example of the command-line page is read by the ``cmcrd``
-parser it documents.
+commands it documents.
 """
 
-import argparse
 import re
 from pathlib import Path
 
 import pytest
 
-from cmcrd_plugin import cli
+from cmcrd_plugin.commands import main, own_data
 
 ROOT = Path(__file__).resolve().parents[1]
 # the documents whose Python blocks form a runnable script, with the fewest
@@ -56,14 +55,26 @@ def test_every_python_block_runs_as_written(document, tmp_path, monkeypatch):
                 ) from exc
 
 
-def test_the_command_line_pages_config_is_read_by_cmcrd(tmp_path):
+def test_the_command_line_pages_config_is_read_by_cmcrd(tmp_path, monkeypatch):
     (config,) = blocks("docs/guide/command-line.md", "toml")
     path = tmp_path / "run.toml"
     path.write_text(config, encoding="utf-8")
-    train = cli._config_file_settings(argparse.Namespace(config=path, command="train"))
+    seen = {}
+
+    def train_students(data, out, teacher, **kwargs):
+        seen["train"] = dict(data=data, **kwargs)
+        return {"summary": {}, "data": {"synthetic": False}}
+
+    def train_teacher(data, out, recipe, seed, overwrite=False):
+        seen["teacher"] = dict(data=data, recipe=recipe, seed=seed)
+
+    monkeypatch.setattr(own_data, "train_students", train_students)
+    monkeypatch.setattr(own_data, "train_teacher", train_teacher)
+    argv = ["--config", str(path), "--out", str(tmp_path / "out")]
+    assert main(["train", *argv, "--teacher", "teacher.pt"]) == 0
+    train = seen["train"]
     assert train["backbone"] == "dgcnn" and train["beta"] == "auto"
-    assert train["subjects"] == [1, 2, 3]
-    teacher = cli._config_file_settings(
-        argparse.Namespace(config=path, command="teacher")
-    )
-    assert "backbone" not in teacher and teacher["epochs"] == 100
+    assert train["data"].subjects == (1, 2, 3)
+    assert train["data"].root == tmp_path / "SEED-V"
+    assert main(["teacher", *argv]) == 0
+    assert seen["teacher"]["recipe"].epochs == 100

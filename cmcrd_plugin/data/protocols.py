@@ -9,6 +9,10 @@ import numpy as np
 from ..formats import seed, seed_iv, seed_v
 from .paired import PairedWindows
 
+#: the evaluation protocols: the dataset's own folds within each subject, and
+#: leave one subject out
+PROTOCOLS = ("within_subject", "loso")
+
 
 @dataclass(frozen=True)
 class Split:

@@ -10,7 +10,8 @@ one's own data stand on this layer; it imports neither.
   fold (train / validation / test rows), standardising with training
   statistics;
 - :mod:`~cmcrd_plugin.evaluation.recipe`: the training recipe every teacher
-  and student shares, and the best-validation epoch;
+  and student shares; :mod:`~cmcrd_plugin.evaluation.estimators`: the
+  estimator settings it gives, and the best-validation epoch;
 - :mod:`~cmcrd_plugin.evaluation.students`,
   :mod:`~cmcrd_plugin.evaluation.teachers`: building a student for the
   windows, training a fold's eye teacher;

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import warnings
 
+import braindecode.models as bm
 import numpy as np
 import torch
+from braindecode.models.base import EEGModuleMixin
 
 from ..models.features import forward_with_features
 from . import torcheeg_models
@@ -28,9 +30,6 @@ BRAINDECODE = "braindecode"
 
 def braindecode_models() -> list[str]:
     """Names of every braindecode model class."""
-    import braindecode.models as bm
-    from braindecode.models.base import EEGModuleMixin
-
     return sorted(
         name
         for name in dir(bm)

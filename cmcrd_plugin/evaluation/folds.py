@@ -18,11 +18,20 @@ import numpy as np
 from .. import get_loader
 from ..data.normalization import FeatureScaler
 from ..data.paired import PairedWindows
-from ..data.protocols import Split, leave_one_subject_out
+from ..data.protocols import PROTOCOLS, Split, leave_one_subject_out
 from ..training.shapes import with_time_axis
 from .datasets import DatasetDescription
 
-PROTOCOLS = ("within_subject", "loso")
+__all__ = [
+    "PROTOCOLS",
+    "eeg_window_shape",
+    "fold_names",
+    "n_classes",
+    "read_windows",
+    "split",
+    "standardised",
+    "subjects_in",
+]
 
 
 @lru_cache(maxsize=4)

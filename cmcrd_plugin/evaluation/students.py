@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import braindecode.models
 import numpy as np
 from torch import nn
 
@@ -17,8 +18,6 @@ def resolve_arch(name: str) -> type:
     """
     if name in available("model"):
         return get_model(name)
-    import braindecode.models  # heavy: only for braindecode architectures
-
     cls = getattr(braindecode.models, name, None)
     if not isinstance(cls, type):
         raise ValueError(

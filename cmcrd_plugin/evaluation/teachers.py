@@ -9,13 +9,8 @@ from skorch.dataset import Dataset
 from ..data.protocols import Split
 from ..models.mlp import CMCRDMLP
 from ..training.teacher import TeacherClassifier
-from .recipe import (
-    BestValidation,
-    TrainingRecipe,
-    estimator_settings,
-    fit_to_the_end,
-    sized,
-)
+from .estimators import BestValidation, estimator_settings, fit_to_the_end, sized
+from .recipe import TrainingRecipe
 
 #: the teacher's architecture (registered model name), whatever the student's
 TEACHER_ARCH = "mlp"

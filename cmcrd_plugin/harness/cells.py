@@ -15,13 +15,14 @@ import skorch
 import torch
 
 from .. import __version__
+from ..evaluation.estimators import check_training_size
 from ..evaluation.folds import standardised
-from ..evaluation.recipe import check_training_size
 from ..evaluation.teachers import TEACHER_ARCH, fit_teacher
 from ..evaluation.torcheeg_models import is_torcheeg
 from .config import BenchmarkConfig
 from .data import fold_names, input_shape, is_synthetic, permuted_rows, split, subjects
-from .methods import FoldData, resolve_method, run_method
+from .methods import resolve_method
+from .pipelines import FoldData, run_method
 
 
 @dataclass(frozen=True)

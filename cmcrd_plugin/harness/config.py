@@ -26,8 +26,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from ..data.protocols import PROTOCOLS
 from ..evaluation.datasets import dataset_names, describe
-from ..evaluation.folds import PROTOCOLS
 from ..evaluation.recipe import TrainingRecipe
 from .methods import MethodError, check_methods
 from .scenarios import SCENARIOS

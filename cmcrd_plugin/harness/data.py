@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import synthetic
 from ..data.paired import PairedWindows
 from ..data.protocols import Split
 from ..evaluation import folds
@@ -85,7 +86,7 @@ def prepare(config: BenchmarkConfig, progress: bool = True) -> None:
         if control is None:
             write = describe(config.dataset).write_synthetic
         else:
-            write = control.write
+            write = getattr(synthetic, control.writer)
         options = {"raw": True} if config.raw else {}
         write(
             data_root(config, scenario),

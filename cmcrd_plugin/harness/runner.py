@@ -19,6 +19,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
+import torch
+from joblib import Parallel, delayed
+from tqdm.auto import tqdm
 
 from ..evaluation.architectures import survey
 from ..files import write_atomic
@@ -82,7 +85,6 @@ def _local(config: BenchmarkConfig, cells: list[Cell]) -> Iterator[list[dict]]:
     if config.jobs == 1:
         yield from (run_cell(config, cell) for cell in cells)
         return
-    from joblib import Parallel, delayed
 
     parallel = Parallel(n_jobs=config.jobs, return_as="generator_unordered")
     yield from parallel(delayed(run_cell)(config, cell) for cell in cells)
@@ -123,7 +125,6 @@ def execute(config: BenchmarkConfig, cells: list[Cell]) -> Iterable[list[dict]]:
 
 def machine() -> str:
     """A one-line description of this machine, for the report."""
-    import torch
 
     return (
         f"{platform.platform()}, Python {platform.python_version()}, "
@@ -159,7 +160,6 @@ def run_benchmark(config: BenchmarkConfig, progress: bool = True) -> pd.DataFram
     The table's ``attrs`` carry ``wall_seconds`` and ``skipped`` (the
     architectures that do not build, ``{"arch", "reason"}`` records).
     """
-    from tqdm.auto import tqdm
 
     started = time.perf_counter()
     output = Path(config.output)

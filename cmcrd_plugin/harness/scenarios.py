@@ -8,13 +8,7 @@ does not (:mod:`cmcrd_plugin.synthetic.controls`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-
-from ..synthetic.controls import (
-    write_positive_control_seed_v,
-    write_wide_positive_control,
-)
 
 
 @dataclass(frozen=True)
@@ -25,14 +19,15 @@ class ControlData:
     ----------
     dataset : str
         The description its files are read with (``seed_v``, ``paired_npz``).
-    write : callable
-        Its writer, called as the dataset writers are.
+    writer : str
+        Its writer, a function of :mod:`cmcrd_plugin.synthetic` called as
+        the dataset writers are.
     file : str or None
         The file inside its folder to read (the generic format's ``.npz``).
     """
 
     dataset: str
-    write: Callable
+    writer: str
     file: str | None = None
 
 
@@ -42,10 +37,10 @@ SCENARIOS = ("default", "negative_control", "positive_control", "wide_positive_c
 #: teacher, not the data
 CONTROL_DATA = {
     # SEED-V files: 12 of 62 channels informative
-    "positive_control": ControlData("seed_v", write_positive_control_seed_v),
+    "positive_control": ControlData("seed_v", "write_positive_control_seed_v"),
     # 310 DE values + 1,240 class-free features, generic paired format
     "wide_positive_control": ControlData(
-        "paired_npz", write_wide_positive_control, "windows.npz"
+        "paired_npz", "write_wide_positive_control", "windows.npz"
     ),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mne
 import numpy as np
 from braindecode.models import DGCNN
 
@@ -17,8 +18,6 @@ def seed_chs_info() -> list[dict]:
     Positions come from MNE's ``standard_1005`` montage (case-insensitive);
     CB1 and CB2 take the positions of I1 and I2 (below O1, O2).
     """
-    import mne
-
     # MNE >= 1.13 renamed the template montage (same 10-05 positions)
     name = (
         "colin27_1005"

@@ -1,18 +1,12 @@
 """Synthetic datasets written in the real SEED-family on-disk layouts.
 
 :mod:`~cmcrd_plugin.synthetic.controls` adds the benchmark's positive
-controls: named synthetic scenarios, not the demo's data.
+controls: named synthetic scenarios, not the demo's data. The writers are
+imported on first use (they need scipy), so that importing
+:mod:`cmcrd_plugin.synthetic.folder` for its error type stays cheap.
 """
 
-from .controls import (
-    PrivilegedEyeGenerator,
-    write_positive_control_seed_v,
-    write_wide_positive_control,
-)
-from .latent import LatentEmotionGenerator
-from .seed import write_seed
-from .seed_iv import write_seed_iv
-from .seed_v import write_seed_v
+from ..lazy import lazy_exports
 
 __all__ = [
     "LatentEmotionGenerator",
@@ -23,3 +17,15 @@ __all__ = [
     "write_seed_v",
     "write_wide_positive_control",
 ]
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "PrivilegedEyeGenerator": ".controls",
+        "write_positive_control_seed_v": ".controls",
+        "write_wide_positive_control": ".controls",
+        "LatentEmotionGenerator": ".latent",
+        "write_seed": ".seed",
+        "write_seed_iv": ".seed_iv",
+        "write_seed_v": ".seed_v",
+    },
+)

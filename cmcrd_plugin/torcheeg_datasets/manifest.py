@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from .. import __version__
+
 MANIFEST = "cmcrd_manifest.json"
 
 #: functions and other callables whose behaviour their state does not show
@@ -280,8 +282,6 @@ def make_manifest(
 
 
 def _header(dataset: str, io_mode: str, arguments: dict[str, Any]) -> dict:
-    from .. import __version__
-
     return {
         "dataset": dataset,
         "cmcrd_plugin": __version__,

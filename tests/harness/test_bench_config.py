@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from cmcrd_plugin.cli import main
+from cmcrd_plugin.commands import main
 from cmcrd_plugin.harness.config import PROFILES, load_config
 
 
@@ -38,8 +38,8 @@ def test_a_profile_of_ones_own(tmp_path):
     "argv, message",
     [
         (["--profile", "nope"], "profile 'nope'"),
-        (["--epochs", "0"], "must be at least 1"),
-        (["--jobs", "-2"], "must be at least 1"),
+        (["--epochs", "0"], "'--epochs': 0 is not in the range x>=1"),
+        (["--jobs", "-2"], "'--jobs': -2 is not in the range x>=1"),
         (["--methods", "eeg_only", "magic"], "unknown ['magic']"),
         (["--archs", "nope"], "nope: ValueError: architecture 'nope'"),
         (["--subjects", "0", "99"], "subjects: [0, 99] not among seed_v's 1..16"),
@@ -49,17 +49,18 @@ def test_a_profile_of_ones_own(tmp_path):
 def test_bad_options_are_one_line_errors(argv, message, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["bench", "--output", str(tmp_path), *argv])
-    # argparse writes its errors to stderr; ours are the exit message
-    said = capsys.readouterr().err + str(exit_.value.code)
+    said = capsys.readouterr().err
+    assert exit_.value.code == 2
     assert message in said and "Traceback" not in said
+    assert said.startswith("cmcrd bench: error: ") and len(said.splitlines()) == 1
     assert not (tmp_path / "results.csv").exists()
 
 
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--epochs", "-1"], "--epochs: must be at least 1"),
-        (["--window-fraction", "2"], "--window-fraction: must be in (0, 1]"),
+        (["--epochs", "-1"], "'--epochs': -1 is not in the range x>=1"),
+        (["--window-fraction", "2"], "'--window-fraction': 2.0 is not in the range"),
         (["--device", "tpu"], "device 'tpu'"),
         (["--backbone", "nope"], "none of the architectures ['nope'] builds"),
     ],
@@ -67,7 +68,8 @@ def test_bad_options_are_one_line_errors(argv, message, tmp_path, capsys):
 def test_bad_demo_options_are_one_line_errors(argv, message, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["demo", "--cache-dir", str(tmp_path), "--no-progress", *argv])
-    said = capsys.readouterr().err + str(exit_.value.code)
+    said = capsys.readouterr().err
+    assert exit_.value.code == 2
     assert message in said and "Traceback" not in said
     assert not list(tmp_path.iterdir())  # nothing written
 

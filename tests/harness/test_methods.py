@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import cmcrd_plugin
-from cmcrd_plugin.cli import main
+from cmcrd_plugin.commands import main
 from cmcrd_plugin.harness.cells import Cell, config_hash
 from cmcrd_plugin.harness.config import BenchmarkConfigError, load_config
 from cmcrd_plugin.harness.methods import (

@@ -1,4 +1,4 @@
-"""The demo: eye teacher, EEG-only and CMCRD student on synthetic SEED-V.
+"""``cmcrd demo``: eye teacher, EEG-only and CMCRD student on synthetic SEED-V.
 
 Writes small synthetic datasets in the real SEED-V layout, then for each
 subject and each of SEED-V's 3 trial folds: fits feature standardisation on
@@ -22,18 +22,27 @@ grid (:mod:`cmcrd_plugin.benchmark`; the teacher is the paper's MLP), run
 
 from __future__ import annotations
 
+import csv
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+import click
 
 from ..cache_dir import default_cache_dir
-from ..evaluation.metrics import METRICS, summarize
 from ..evaluation.recipe import TrainingRecipe
-from ..harness.config import BenchmarkConfig
-from ..harness.runner import run_benchmark
+from ..harness.config import BenchmarkConfig, BenchmarkConfigError
+from ..synthetic.folder import SyntheticDataError
+from .base import Command, CommandError, written_data_hint
+from .options import (
+    NumberRange,
+    device_option,
+    list_option,
+    no_progress_option,
+    subjects_option,
+)
 
 SYNTHETIC_NOTICE = (
     "DATA ARE SYNTHETIC: files written by cmcrd_plugin.synthetic in the real SEED-V "
@@ -127,7 +136,7 @@ def run_demo(cfg: DemoConfig) -> list[dict]:
     The pipelines are cells of the benchmark grid, run ``cfg.jobs`` at a time;
     each is scored at the epoch with the best validation accuracy.
     """
-    import tempfile
+    from ..harness.runner import run_benchmark  # the training stack, when it runs
 
     with tempfile.TemporaryDirectory(prefix="cmcrd-demo-") as output:
         config = benchmark_config(cfg, Path(output))
@@ -159,6 +168,8 @@ def run_demo(cfg: DemoConfig) -> list[dict]:
 def format_table(rows: list[dict], cfg: DemoConfig) -> str:
     """The printed report: a mean +- std table over subjects per scenario, the
     CMCRD - EEG-only gain of each, and the notice."""
+    from ..evaluation.metrics import METRICS, summarize  # heavy: scikit-learn
+
     header = f"{'pipeline':<15}" + "".join(f"{m:>22}" for m in METRICS)
     lines = [
         SYNTHETIC_NOTICE,
@@ -206,8 +217,6 @@ def format_table(rows: list[dict], cfg: DemoConfig) -> str:
 
 def write_rows(rows: list[dict], path: Path) -> None:
     """Write the tidy rows (one per subject, fold, seed and pipeline) as CSV."""
-    import csv
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as f:
@@ -220,7 +229,7 @@ def write_rows(rows: list[dict], path: Path) -> None:
             writer.writerow({**row, "data": data})
 
 
-def main(cfg: DemoConfig | None = None) -> str:
+def print_demo(cfg: DemoConfig | None = None) -> str:
     """Run the demo and print the report; returns the report."""
     cfg = cfg or DemoConfig()
     started = time.perf_counter()
@@ -242,6 +251,89 @@ def main(cfg: DemoConfig | None = None) -> str:
     return report
 
 
-if __name__ == "__main__":  # pragma: no cover
-    np.set_printoptions(precision=3)
-    main()
+@click.command(
+    cls=Command,
+    short_help="run the synthetic SEED-V demo (a few minutes on CPU)",
+    help="Run the synthetic SEED-V demo (a few minutes on CPU).",
+)
+@subjects_option("synthetic SEED-V subjects to run (default: 1 2 3)", default=(1, 2, 3))
+@click.option("--backbone", default="mlp", help="registered model name (mlp, dgcnn)")
+@click.option(
+    "--epochs",
+    type=click.IntRange(min=1),
+    default=30,
+    help="training epochs of every model (default: 30)",
+)
+@click.option(
+    "--window-fraction",
+    type=NumberRange(min=0, max=1, min_open=True),
+    default=1.0,
+    help="fraction of SEED-V's windows per trial to write, in (0, 1] "
+    "(default: 1, full size)",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=2022,
+    help="seed of the synthetic data",
+)
+@list_option(
+    "--train-seeds",
+    type=int,
+    metavar="SEED [SEED ...]",
+    help="seeds of model training (default: --seed), e.g. 2022 2023 2024",
+)
+@click.option(
+    "--output", type=click.Path(path_type=Path), help="write tidy rows as CSV"
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    help="folder for the synthetic data (default: $CMCRD_CACHE, or the "
+    "user cache folder, ~/.cache/cmcrd_plugin on Linux)",
+)
+@device_option("a torch device here", default="cpu")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=2, help="pipelines trained at a time"
+)
+@click.option(
+    "--no-control",
+    is_flag=True,
+    help="leave out the positive-control scenario (default data only)",
+)
+@no_progress_option
+def demo(
+    subjects: tuple[int, ...],
+    backbone: str,
+    epochs: int,
+    window_fraction: float,
+    seed: int,
+    train_seeds: tuple[int, ...],
+    output: Path | None,
+    cache_dir: Path | None,
+    device: str,
+    jobs: int,
+    no_control: bool,
+    no_progress: bool,
+) -> int:
+    config = DemoConfig(
+        subjects=subjects,
+        backbone=backbone,
+        max_epochs=epochs,
+        window_fraction=window_fraction,
+        seed=seed,
+        train_seeds=train_seeds,
+        cache_dir=cache_dir,
+        output=output,
+        progress=not no_progress,
+        device=device,
+        scenarios=("default",) if no_control else SCENARIOS,
+        jobs=jobs,
+    )
+    try:
+        print_demo(config)
+    except BenchmarkConfigError as exc:
+        raise CommandError(str(exc)) from exc
+    except SyntheticDataError as exc:
+        raise CommandError(written_data_hint(exc)) from exc
+    return 0

@@ -5,7 +5,11 @@ import pytest
 from braindecode import EEGClassifier
 from skorch.callbacks import Callback
 
-from cmcrd_plugin.evaluation.recipe import check_training_size, fit_to_the_end, sized
+from cmcrd_plugin.evaluation.estimators import (
+    check_training_size,
+    fit_to_the_end,
+    sized,
+)
 from cmcrd_plugin.models.mlp import CMCRDMLP
 
 

@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cmcrd_plugin.cli import main
-from cmcrd_plugin.experiments import own_data
+from cmcrd_plugin.commands import main, own_data
 from cmcrd_plugin.files import umasked
 from cmcrd_plugin.synthetic import write_seed_v
 
@@ -132,34 +131,6 @@ def test_leave_one_subject_out(folder, tmp_path):
     ]
 
 
-def test_config_values_are_overridden_by_the_command_line(tmp_path, monkeypatch):
-    seen = {}
-
-    def fake_train_students(data, out, teacher, **kwargs):
-        seen.update(data=data, out=out, teacher=teacher, **kwargs)
-        return {"summary": {}, "data": {"synthetic": False}}
-
-    monkeypatch.setattr(own_data, "train_students", fake_train_students)
-    config = tmp_path / "run.toml"
-    config.write_text(
-        'dataset = "seed_v"\nroot = "data"\nepochs = 7\nsubjects = [1, 2]\n'
-        'backbone = "dgcnn"\nlr = 0.01\n'
-        '[train]\ndistiller = "kd"\nbeta = "auto"\nraw = false\n'
-        "[teacher]\nepochs = 99\n"
-    )
-    argv = ["train", "--config", str(config), "--out", "o", "--teacher", "t.pt"]
-    assert main([*argv, "--epochs", "3", "--subjects", "4"]) == 0
-    assert seen["data"] == own_data.DataSelection(
-        "seed_v",
-        tmp_path / "data",
-        subjects=(4,),  # the file's folder, not ./
-    )
-    assert seen["training"] == own_data.TrainingSettings(epochs=3, lr=0.01)
-    assert seen["backbone"] == "dgcnn"
-    assert (seen["distiller"], seen["beta"]) == ("kd", "auto")
-    assert str(seen["teacher"]) == "t.pt"
-
-
 def _assert_refused(capsys, argv, command, message):
     with pytest.raises(SystemExit) as exit_:
         main(argv)
@@ -173,12 +144,12 @@ def _assert_refused(capsys, argv, command, message):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (["--dataset", "seed_x"], "argument --dataset: invalid choice: 'seed_x'"),
-        (["--epochs", "0"], "argument --epochs: must be at least 1, got 0"),
-        (["--beta", "-1"], "argument --beta: must be at least 0, got -1"),
-        (["--beta", "big"], "argument --beta: must be a weight of at least 0 or"),
-        (["--lr", "0"], "argument --lr: must be above 0"),
-        (["--protocol", "kfold"], "argument --protocol: invalid choice"),
+        (["--dataset", "seed_x"], "'--dataset': 'seed_x' is not one of"),
+        (["--epochs", "0"], "'--epochs': 0 is not in the range x>=1"),
+        (["--beta", "-1"], "'--beta': -1.0 is not in the range x>=0"),
+        (["--beta", "big"], "'--beta': 'big' is neither a weight (>= 0) nor 'auto'"),
+        (["--lr", "0"], "'--lr': 0.0 is not in the range x>0"),
+        (["--protocol", "kfold"], "'--protocol': 'kfold' is not one of"),
         (["--distiller", "mcc"], "--distiller 'mcc'"),
         (["--distiller", "nope"], "--distiller 'nope'"),
         (["--backbone", "NoSuchNet"], "--backbone 'NoSuchNet'"),
@@ -252,29 +223,6 @@ def test_commands_refuse_missing_and_mismatched_inputs(run, folder, tmp_path, ca
         "a saved 'teacher', not a 'student'",
     )
     assert not out.exists()
-
-
-def test_config_file_errors_name_the_file(tmp_path, capsys):
-    config = tmp_path / "run.toml"
-    argv = ["teacher", "--config", str(config), "--out", str(tmp_path / "t.pt")]
-    _assert_refused(capsys, argv, "teacher", f"--config {config}: No such file")
-    config.write_text("epochs = [")
-    _assert_refused(capsys, argv, "teacher", f"--config {config}: not TOML")
-    config.write_text("epoch = 3\n[train]\nteacher_key = 'eeg'\n")
-    _assert_refused(
-        capsys, argv, "teacher", "unknown option(s) epoch, train.teacher_key"
-    )
-    config.write_text("[teacher]\nbackbone = 'dgcnn'\n")  # a train option
-    _assert_refused(capsys, argv, "teacher", "unknown option(s) teacher.backbone")
-    config.write_text('dataset = "seed_v"\nroot = "."\nepochs = "two"\n')
-    _assert_refused(
-        capsys, argv, "teacher", "argument --epochs: must be a whole number, got 'two'"
-    )
-    config.write_text('dataset = "seed_v"\nroot = "."\nepochs = 0\n')
-    _assert_refused(
-        capsys, argv, "teacher", f"{config}: argument --epochs: must be at least 1"
-    )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.toml"]
 
 
 def test_a_failure_during_training_writes_nothing(run, folder, tmp_path, monkeypatch):
@@ -448,3 +396,17 @@ def test_a_teacher_of_other_windows_at_the_same_path_is_refused(
         "train",
         "the windows of subject(s) 1 in",
     )
+
+
+def test_the_deprecated_experiments_own_data_still_trains(folder, tmp_path):
+    import importlib
+    import sys
+
+    sys.modules.pop("cmcrd_plugin.experiments.own_data", None)
+    with pytest.warns(FutureWarning, match="cmcrd_plugin.commands.own_data"):
+        old = importlib.import_module("cmcrd_plugin.experiments.own_data")
+    data = old.DataSelection("seed_v", folder, subjects=(1,))
+    training = old.TrainingSettings(epochs=1, warmup_epochs=0, batch_size=8, seed=3)
+    settings = old.train_teacher(data, tmp_path / "t.pt", training, report=len)
+    assert settings["training"] == {**dataclasses.asdict(training)}
+    assert (tmp_path / "t.pt").is_file()

@@ -1,6 +1,11 @@
 import pytest
 
-from cmcrd_plugin.experiments.demo import PIPELINES, SYNTHETIC_NOTICE, DemoConfig, main
+from cmcrd_plugin.commands.demo import (
+    PIPELINES,
+    SYNTHETIC_NOTICE,
+    DemoConfig,
+    print_demo,
+)
 
 
 # tiny folds have fewer other-class windows than the default K = 1000
@@ -14,7 +19,7 @@ def test_tiny_demo_runs_the_protocol_and_says_data_are_synthetic(tmp_path, capsy
         cache_dir=tmp_path,
         progress=False,
     )
-    report = main(cfg)
+    report = print_demo(cfg)
     assert SYNTHETIC_NOTICE in report and SYNTHETIC_NOTICE in capsys.readouterr().out
     for name in PIPELINES:
         assert name in report
@@ -27,7 +32,7 @@ def test_tiny_demo_runs_the_protocol_and_says_data_are_synthetic(tmp_path, capsy
 
 @pytest.mark.filterwarnings("ignore:n_negatives=1000 exceeds:UserWarning")
 def test_the_control_can_be_left_out(tmp_path, capsys):
-    from cmcrd_plugin.cli import main as cli
+    from cmcrd_plugin.commands import main as cli
 
     cli(
         [
@@ -52,7 +57,7 @@ def test_the_control_can_be_left_out(tmp_path, capsys):
 def test_training_seeds_and_tidy_rows(tmp_path, capsys):
     import csv
 
-    from cmcrd_plugin.cli import main as cli
+    from cmcrd_plugin.commands import main as cli
 
     out = tmp_path / "rows.csv"
     cli(

@@ -1,0 +1,5 @@
+"""``python -m cmcrd_plugin``: the ``cmcrd`` command."""
+
+from .commands import main
+
+raise SystemExit(main())
