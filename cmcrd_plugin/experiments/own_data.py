@@ -574,7 +574,7 @@ def _data_settings(data: DataSelection, config) -> dict[str, Any]:
 
 def _check_distiller(distiller: str, teacher) -> None:
     from ..registry import RegistryError
-    from ..training.cmcrd_classifier import resolve_distiller
+    from ..training.step import resolve_distiller
 
     try:
         resolve_distiller(distiller)
