@@ -78,7 +78,8 @@ from ..files import staged_folder
 from ..models.mlp import CMCRDMLP
 from ..registry import RegistryError
 from ..synthetic.folder import settings_file
-from ..training.cmcrd_classifier import CMCRDClassifier, resolve_distiller
+from ..training.cmcrd_classifier import CMCRDClassifier
+from ..training.step import resolve_distiller
 from .data_folder import DEFAULT_SEED, DataSelection, OwnDataError
 
 TEACHER_MODEL = TEACHER_ARCH

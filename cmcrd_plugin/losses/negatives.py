@@ -37,11 +37,6 @@ class ClassAwareSampler:
             others = torch.nonzero(labels != c).squeeze(1)
             self.table[c, : len(others)] = others
 
-    def to(self, device: torch.device) -> ClassAwareSampler:
-        for name in ("labels", "pool", "table"):
-            setattr(self, name, getattr(self, name).to(device))
-        return self
-
     def __call__(
         self, y: torch.Tensor, k: int, generator: torch.Generator | None = None
     ) -> torch.Tensor:

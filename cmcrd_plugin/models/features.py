@@ -35,11 +35,6 @@ class _InputRecorder:
     def __call__(self, module: nn.Module, args: tuple) -> None:
         self.values.append(args[0])
 
-    @property
-    def value(self) -> torch.Tensor | None:
-        """The last recorded input (``None`` when the head was not called)."""
-        return self.values[-1] if self.values else None
-
     def feature(self) -> torch.Tensor | None:
         """The distilled feature, (batch, size), or ``None`` if nothing was recorded.
 
@@ -67,7 +62,7 @@ def capture_head_input(
     window's feature), the input of every member is recorded instead;
     ``recorder.feature()`` concatenates them. The hooks are removed on exit,
     so nothing stays attached to the model (it pickles and clones as
-    before). ``recorder.value`` holds the last input.
+    before). ``recorder.values`` holds the inputs in call order.
     """
     head = head_of(model, layer)
     container = isinstance(head, _CONTAINERS)

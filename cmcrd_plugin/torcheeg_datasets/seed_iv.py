@@ -38,9 +38,9 @@ class PairedSEEDIV(PairedEEGEyeDataset):
     >>> ds = PairedSEEDIV(
     ...     "SEED_IV", features=["de_LDS"], online_transform=transforms.ToTensor()
     ... )  # doctest: +SKIP
-    >>> sample, label = ds[0]  # doctest: +SKIP
-    >>> sample["x"].shape, sample["eye"].shape  # doctest: +SKIP
-    (torch.Size([62, 5]), (31, 1))
+    >>> sample, label = ds[0]  # a dict keyed by modality  # doctest: +SKIP
+    >>> sample["eeg"].shape, sample["eye"].shape  # doctest: +SKIP
+    (torch.Size([62, 5]), (31,))
     """
 
     trials_per_session = N_TRIALS

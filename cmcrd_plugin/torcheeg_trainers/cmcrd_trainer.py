@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -14,12 +13,21 @@ from torch import nn
 from torch.utils.data import DataLoader, RandomSampler, Sampler
 
 from ..losses.base import same_labels
-from ..losses.mcc import MCCLoss
-from ..losses.objective import student_objective
-from ..models.features import declared_feature_size, forward_with_features
-from ..training.cmcrd_classifier import resolve_distiller
 from ..training.datasets import IndexedDataset, dataset_labels
 from ..training.shapes import with_time_axis
+from ..training.step import DistillationStep
+
+
+def _on_step(name: str) -> property:
+    """``CMCRDTrainer.<name>``: the attribute of its step, read and written."""
+
+    def get(self: CMCRDTrainer) -> Any:
+        return getattr(self.step, name)
+
+    def set(self: CMCRDTrainer, value: Any) -> None:
+        setattr(self.step, name, value)
+
+    return property(get, set, doc=f"The step's ``{name}``.")
 
 
 class CMCRDTrainer(pl.LightningModule):
@@ -37,10 +45,12 @@ class CMCRDTrainer(pl.LightningModule):
     TorchEEG datasets (and their ``torcheeg.model_selection`` splits) do:
     the student reads ``X[student_key]``, the teacher ``X[teacher_key]``. At
     test and predict time ``X`` may also be the student's tensor alone. The
-    training loss is the one of ``CMCRDClassifier`` (the same function,
-    :func:`~cmcrd_plugin.losses.objective.student_objective`): cross-entropy
-    plus ``beta`` times the distiller, plus optional KD on the logits and MCC
-    on each training batch's logits. Its parts are logged per epoch as
+    training loss is the one of ``CMCRDClassifier``, computed by the same
+    :class:`~cmcrd_plugin.training.step.DistillationStep` (``step``):
+    cross-entropy plus ``beta`` times the distiller, plus optional KD on the
+    logits and MCC on each training batch's logits (MCC on unlabelled inputs,
+    ``mcc_unlabeled``, is for ``CMCRDClassifier`` and ``TeacherClassifier``).
+    Its parts are logged per epoch as
     ``train_ce_loss``, ``train_distill_loss`` (and ``train_distill_<part>``,
     ``train_kd_loss``, ``train_mcc_loss``), beside ``train_loss``,
     ``val_loss``, ``val_<metric>`` and ``test_<metric>``.
@@ -70,7 +80,8 @@ class CMCRDTrainer(pl.LightningModule):
     kd_weight, kd_temperature : float
         An extra Hinton KD term on the logits (off at 0), and its temperature.
     mcc_weight, mcc_temperature : float
-        MCC on the logits of every training batch (off at 0).
+        Weight (off at 0) and softmax temperature (2.5) of MCC on the logits
+        of every training batch.
     student_key, teacher_key : str
         The modalities the student and the teacher read.
     feature_layer, teacher_feature_layer : str
@@ -88,6 +99,12 @@ class CMCRDTrainer(pl.LightningModule):
 
     Notes
     -----
+    ``model``, ``teacher`` and ``distiller`` are the modules of ``step``
+    (the same objects, kept as this module's children so that checkpoints
+    hold ``model.*``, ``teacher.*`` and ``distiller.*``); the loss weights
+    (``beta``, ``kd_weight``, ``kd_temperature``, ``mcc_weight``,
+    ``mcc_temperature``) are read from and written to ``step``.
+
     The distiller is built at ``__init__`` when both feature sizes are
     declared (an ``nn.Linear`` head, a braindecode input shape), else at the
     start of ``fit`` from the first training window; ``fit`` then gives it
@@ -133,18 +150,29 @@ class CMCRDTrainer(pl.LightningModule):
                 f"student_key and teacher_key are both {student_key!r}; the "
                 "student and the teacher read different modalities"
             )
-        self.model = model
-        self.teacher = None
-        if teacher is not None:
-            self.teacher = copy.deepcopy(teacher).eval().requires_grad_(False)
-        self.distiller_class = resolve_distiller(distiller)
-        if self.teacher is None and (
-            self.distiller_class.needs_teacher or kd_weight > 0
-        ):
+        self.ce_fn = nn.CrossEntropyLoss()
+        step = DistillationStep(
+            model,
+            teacher,
+            distiller,
+            distiller_kwargs=distiller_kwargs,
+            beta=beta,
+            kd_weight=kd_weight,
+            kd_temperature=kd_temperature,
+            mcc_weight=mcc_weight,
+            mcc_temperature=mcc_temperature,
+            feature_layer=feature_layer,
+            teacher_feature_layer=teacher_feature_layer,
+            criterion=self.ce_fn,
+        )
+        if step.teacher is None and step.needs_teacher:
             raise ValueError(
                 f"distiller {distiller!r} needs teacher=<trained nn.Module>; "
                 "only distiller='none' without kd_weight trains without one"
             )
+        # not a child module: its modules are, under their checkpoint names
+        object.__setattr__(self, "step", step)
+        self.model, self.teacher, self.distiller = model, step.teacher, step.distiller
         self.num_classes = num_classes or getattr(
             model, "num_classes", getattr(model, "n_outputs", None)
         )
@@ -153,57 +181,34 @@ class CMCRDTrainer(pl.LightningModule):
                 f"num_classes: {type(model).__name__} has no num_classes or "
                 "n_outputs attribute; pass num_classes="
             )
-        self.beta = self.distiller_class.default_weight if beta is None else beta
-        self.distiller_kwargs = dict(distiller_kwargs or {})
-        self.kd_weight, self.kd_temperature = kd_weight, kd_temperature
-        self.mcc_weight = mcc_weight
-        self.mcc = MCCLoss(mcc_temperature)
         self.student_key, self.teacher_key = student_key, teacher_key
-        self.feature_layer = feature_layer
-        self.teacher_feature_layer = teacher_feature_layer
         self.lr, self.weight_decay = lr, weight_decay
         self.devices, self.accelerator = devices, accelerator
         self.metrics = list(metrics)
-        self.ce_fn = nn.CrossEntropyLoss()
         self.val_metrics = classification_metrics(self.metrics, self.num_classes)
         self.test_metrics = classification_metrics(self.metrics, self.num_classes)
-        self.distiller = None
-        sizes = (
-            declared_feature_size(model, feature_layer),
-            self._declared_teacher_size(),
-        )
-        if None not in sizes:
-            self.distiller = self._build_distiller(sizes)
         self._resumed_rng: torch.Tensor | None = None
 
+    beta = _on_step("beta")
+    kd_weight = _on_step("kd_weight")
+    kd_temperature = _on_step("kd_temperature")
+    mcc_weight = _on_step("mcc_weight")
+    mcc_temperature = _on_step("mcc_temperature")
+    feature_layer = _on_step("feature_layer")
+    teacher_feature_layer = _on_step("teacher_feature_layer")
+    distiller_class = _on_step("distiller_class")
+    distiller_kwargs = _on_step("distiller_kwargs")
+
     # -- set-up ----------------------------------------------------------
-    def _declared_teacher_size(self) -> int | None:
-        if self.teacher is None:
-            return 0
-        return declared_feature_size(self.teacher, self.teacher_feature_layer)
-
-    def _build_distiller(self, sizes: tuple[int, int]) -> nn.Module:
-        return self.distiller_class(*sizes, **self.distiller_kwargs)
-
     def _sizes(self, window: Mapping) -> tuple[int, int]:
         """The student's and the teacher's feature sizes, from one window."""
         batch = {k: torch.as_tensor(np.asarray(v))[None] for k, v in window.items()}
         student = {k: v.to(_device(self.model)) for k, v in batch.items()}
-        teacher = {k: v.to(_device(self.teacher)) for k, v in batch.items()}
-        with torch.no_grad():
-            was_training = self.model.training
-            _, f_s = forward_with_features(
-                self.model.eval(), self.inputs(student), self.feature_layer
-            )
-            self.model.train(was_training)
-            if self.teacher is None:
-                return f_s.shape[1], 0
-            _, f_t = forward_with_features(
-                self.teacher,
-                self.inputs(teacher, self.teacher_key),
-                self.teacher_feature_layer,
-            )
-        return f_s.shape[1], f_t.shape[1]
+        x_teacher = None
+        if self.teacher is not None:
+            teacher = {k: v.to(_device(self.teacher)) for k, v in batch.items()}
+            x_teacher = self.inputs(teacher, self.teacher_key)
+        return self.step.feature_sizes(self.inputs(student), x_teacher)
 
     def prepare(self, dataset) -> None:
         """Before training on ``dataset``: build the distiller if its sizes
@@ -227,10 +232,8 @@ class CMCRDTrainer(pl.LightningModule):
                 f"{self.teacher_key!r}); their keys: {sorted(window)}"
             )
         if self.distiller is None:
-            self.distiller = self._build_distiller(self._sizes(window))
-        labels = torch.as_tensor(dataset_labels(dataset)).long()
-        if not self.distiller.prepared_for(labels):
-            self.distiller.set_training_labels(labels)
+            self.distiller = self.step.build_distiller(self._sizes(window))
+        self.step.set_training_labels(torch.as_tensor(dataset_labels(dataset)).long())
 
     def inputs(self, X, key: str | None = None) -> torch.Tensor:
         """The input of the model reading ``key`` (the student's by default).
@@ -252,8 +255,7 @@ class CMCRDTrainer(pl.LightningModule):
 
     def train(self, mode: bool = True) -> CMCRDTrainer:
         super().train(mode)
-        if self.teacher is not None:
-            self.teacher.eval()  # frozen: dropout and batch norm stay off
+        self.step.train(mode)  # the teacher stays in eval mode
         return self
 
     def configure_optimizers(self):
@@ -312,37 +314,15 @@ class CMCRDTrainer(pl.LightningModule):
     def training_step(self, batch, batch_idx: int) -> torch.Tensor:
         X, y = batch
         y = y.long()
-        index = torch.as_tensor(X["index"], device=y.device).long()
-        logits_s, f_s = forward_with_features(
-            self.model, self.inputs(X), self.feature_layer
-        )
-        logits_t = f_t = None
+        inputs = {
+            "x": self.inputs(X),
+            "y": y,
+            "index": torch.as_tensor(X["index"], device=y.device).long(),
+        }
         if self.teacher is not None:
-            with torch.no_grad():
-                logits_t, f_t = forward_with_features(
-                    self.teacher,
-                    self.inputs(X, self.teacher_key),
-                    self.teacher_feature_layer,
-                )
-        ce = self.ce_fn(logits_s, y)
-        loss, parts = student_objective(
-            self.distiller,
-            ce,
-            f_s,
-            f_t,
-            logits_s,
-            logits_t,
-            y,
-            index,
-            beta=self.beta,
-            kd_weight=self.kd_weight,
-            kd_temperature=self.kd_temperature,
-        )
-        if self.mcc_weight > 0:
-            parts["mcc_loss"] = self.mcc(logits_s)
-            loss = loss + self.mcc_weight * parts["mcc_loss"]
-        parts["loss"] = loss
-        for name, value in parts.items():
+            inputs["x_teacher"] = self.inputs(X, self.teacher_key)
+        _, losses = self.step(**inputs)
+        for name, value in losses.items():
             self.log(
                 f"train_{name}",
                 value.detach(),
@@ -351,7 +331,7 @@ class CMCRDTrainer(pl.LightningModule):
                 batch_size=len(y),
                 sync_dist=True,
             )
-        return loss
+        return losses["loss"]
 
     def _evaluate(self, batch, metrics, stage: str) -> torch.Tensor:
         X, y = batch

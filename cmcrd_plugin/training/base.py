@@ -60,6 +60,7 @@ from typing import Any, ClassVar
 import torch
 from braindecode import EEGClassifier
 from skorch.dataset import Dataset as SkorchDataset
+from skorch.dataset import unpack_data
 from skorch.utils import is_dataset, to_tensor
 from torch import nn
 
@@ -67,6 +68,8 @@ from ..models.features import declared_input_shape
 from .batches import BATCH_LOADER_OPTIONS, ArrayBatches, batch_loader
 from .datasets import dataset_labels
 from .shapes import with_time_axis
+from .step import DistillationStep
+from .unlabeled import unlabeled_batches
 
 
 class _InputShape:
@@ -87,7 +90,11 @@ class PairedEEGClassifier(EEGClassifier):
     """``EEGClassifier`` on data keyed by modality; see the module docstring.
 
     Subclasses set :attr:`input_key_argument`, the name of their parameter
-    that selects the modality their model reads.
+    that selects the modality their model reads. They train through a
+    :class:`~cmcrd_plugin.training.step.DistillationStep` (``step_``), which
+    they build in ``initialize_module`` (:meth:`_set_step`) and whose inputs
+    of a batch they give in :meth:`step_inputs`; they have the MCC
+    parameters ``mcc_weight``, ``mcc_temperature`` and ``mcc_unlabeled``.
     """
 
     #: the parameter naming the modality the estimator's model reads
@@ -129,6 +136,11 @@ class PairedEEGClassifier(EEGClassifier):
         ``n_times``), a batch of another shape, such as the other modality,
         is refused with an error that names :attr:`input_key`.
         """
+        return self.module_(self.checked_input(x), **fit_params)
+
+    def checked_input(self, x: Any) -> torch.Tensor:
+        """:meth:`model_input` of ``x``, refused (naming :attr:`input_key`)
+        when the model declares another window shape; see :meth:`infer`."""
         x = self.model_input(x)
         declared = declared_input_shape(self.module_)
         if declared is not None and tuple(x.shape[1:]) != declared:
@@ -138,7 +150,7 @@ class PairedEEGClassifier(EEGClassifier):
                 f"{declared} (n_chans, n_times), got {tuple(x.shape[1:])}; "
                 f"pass the {self.input_key!r} modality"
             )
-        return self.module_(x, **fit_params)
+        return x
 
     def score(self, X, y=None, sample_weight=None):
         """Accuracy, as sklearn's; a dataset's labels are read when ``y`` is None."""
@@ -274,6 +286,61 @@ class PairedEEGClassifier(EEGClassifier):
             )
         return batch_loader(dataset, batch_size, **kwargs)
 
+    # -- training: one batch through the step ------------------------------
+    # ``step_`` is pickled with the modules it holds (one pickle, so that it
+    # still holds the same objects after unpickling): see _set_step
+    cuda_dependent_attributes_ = ["step_"]
+
+    def _set_step(self, step: DistillationStep) -> None:
+        """Set ``step_``, the :class:`~.step.DistillationStep` of the net.
+
+        It is no module of the net (its parameters are those of ``module_``
+        and the other registered modules, which it holds), so it is set past
+        skorch's ``__setattr__``, which would register it.
+        """
+        object.__setattr__(self, "step_", step)
+
+    def step_settings(self) -> dict[str, Any]:
+        """The estimator parameters the step reads, by the step's names.
+
+        Given to the step when it is built, and again at the start of every
+        fit (so that ``set_params`` before ``partial_fit`` applies).
+        """
+        return {"mcc_weight": self.mcc_weight, "mcc_temperature": self.mcc_temperature}
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        settings = self.step_settings()
+        for name, value in settings.items():
+            setattr(self.step_, name, value)
+        self.step_.criterion = self.criterion_
+        unlabeled = self.mcc_unlabeled if settings["mcc_weight"] > 0 else None
+        self.unlabeled_batches_ = unlabeled_batches(unlabeled, self.batch_size)
+
+    def mcc_input(self) -> torch.Tensor | None:
+        """The next batch of ``mcc_unlabeled`` as the model reads it (None
+        without ``mcc_unlabeled`` or with ``mcc_weight=0``)."""
+        batches = getattr(self, "unlabeled_batches_", None)
+        if batches is None:
+            return None
+        return self.model_input(batches.next(self.device))
+
+    def step_inputs(self, Xi: Any, yi: Any) -> dict[str, Any]:
+        """The arguments of ``step_`` for one training batch (subclasses)."""
+        raise NotImplementedError
+
+    def train_step_single(self, batch, **fit_params):
+        """One training batch through ``step_``; each loss part is recorded
+        in the batch's ``history`` under its name."""
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        logits, losses = self.step_(**self.step_inputs(Xi, yi))
+        loss = losses.pop("loss")
+        loss.backward()
+        for name, value in losses.items():
+            self.history.record_batch(name, value.item())
+        return {"loss": loss, "y_pred": logits}
+
     # -- extra modules, skorch workarounds (4, 6) ---------------------------
     def frozen_modules(self) -> tuple[str, ...]:
         """Names of registered modules kept in eval mode and out of the optimiser."""
@@ -309,6 +376,9 @@ class PairedEEGClassifier(EEGClassifier):
 
     def _set_training(self, training=True):
         super()._set_training(training)
+        step = getattr(self, "step_", None)
+        if step is not None:
+            step.train(training)
         for name in self.frozen_modules():
             module = getattr(self, name + "_", None)
             if module is not None:

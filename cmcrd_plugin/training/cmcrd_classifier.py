@@ -2,70 +2,28 @@
 
 from __future__ import annotations
 
-import copy
 import math
 import numbers
 import random
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import torch
 from braindecode import EEGClassifier
 from sklearn.base import clone
-from skorch.dataset import unpack_data
 from skorch.helper import predefined_split
 from skorch.utils import to_tensor
 from torch import nn
 
 from ..losses.base import Distiller
-from ..losses.mcc import MCCLoss
-from ..losses.objective import student_objective
-from ..models.features import declared_feature_size, forward_with_features
 from .base import PairedEEGClassifier
 from .batches import ArrayBatches, batch_loader
 from .datasets import IndexedDataset, dataset_labels
 from .loss_parts import loss_part_scorers
+from .step import DistillationStep, resolve_distiller
 from .teacher_outputs import TeacherOutputs, compute_teacher_outputs
-from .unlabeled import unlabeled_batches
-
-
-def resolve_distiller(distiller: str | type) -> type[Distiller]:
-    """The distiller class for a registered loss name (or the class itself)."""
-    cls = distiller
-    if isinstance(distiller, str):
-        from .. import get_loss
-
-        cls = get_loss(distiller)
-    if not _is_distiller(cls):
-        what = f"distiller {distiller!r}"
-        if isinstance(distiller, str):
-            name = getattr(cls, "__name__", cls)
-            what = f"loss {distiller!r} ({name}) is registered but"
-        hint = ""
-        if distiller == "mcc":
-            hint = (
-                " MCC is a term of its own: CMCRDClassifier(mcc_weight=..., "
-                "mcc_unlabeled=...) or TeacherClassifier(lambda_mcc=...)."
-            )
-        raise TypeError(
-            f"{what} is not a cmcrd_plugin.losses.base.Distiller subclass; "
-            f"registered distillers: {', '.join(_registered_distillers())}.{hint}"
-        )
-    return cls
-
-
-def _is_distiller(cls) -> bool:
-    return isinstance(cls, type) and issubclass(cls, Distiller)
-
-
-def _registered_distillers() -> list[str]:
-    """Names of the registered losses that are distillers (usable as ``distiller``)."""
-    from .. import available, get_loss
-
-    return [name for name in available("loss") if _is_distiller(get_loss(name))]
-
 
 AUTO_BETA_GRID = (0.0, 0.005, 0.02, 0.1)
 
@@ -140,11 +98,15 @@ class CMCRDClassifier(PairedEEGClassifier):
     kd_temperature : float
         Temperature of that KD term (4).
     mcc_weight : float
-        Weight of Minimum Class Confusion on the student's logits for batches
-        of ``mcc_unlabeled`` (the authors' flag). 0 (off) by default. With
-        test-subject data as ``mcc_unlabeled`` this is *transductive*: the
-        test inputs (not their labels) shape training. The batch order is
-        seeded from torch's global generator at train begin.
+        Weight of Minimum Class Confusion on the student's logits (the
+        authors' flag): on a batch of ``mcc_unlabeled`` drawn with each
+        training batch when given, otherwise on the training batch's logits.
+        0 (off) by default. With test-subject data as ``mcc_unlabeled`` this
+        is *transductive*: the test inputs (not their labels) shape training.
+        The batch order is seeded from torch's global generator at train
+        begin.
+    mcc_temperature : float
+        Softmax temperature of MCC (2.5).
     mcc_unlabeled : array-like, optional
         Unlabelled student inputs for that MCC term.
     student_key, teacher_key : str
@@ -205,6 +167,7 @@ class CMCRDClassifier(PairedEEGClassifier):
         kd_weight: float = 0.0,
         kd_temperature: float = 4.0,
         mcc_weight: float = 0.0,
+        mcc_temperature: float = 2.5,
         mcc_unlabeled=None,
         student_key: str = "eeg",
         teacher_key: str = "eye",
@@ -220,6 +183,7 @@ class CMCRDClassifier(PairedEEGClassifier):
         self.kd_weight = kd_weight
         self.kd_temperature = kd_temperature
         self.mcc_weight = mcc_weight
+        self.mcc_temperature = mcc_temperature
         self.mcc_unlabeled = mcc_unlabeled
         self.student_key = student_key
         self.teacher_key = teacher_key
@@ -281,43 +245,29 @@ class CMCRDClassifier(PairedEEGClassifier):
                 f"student_key and teacher_key are both {self.student_key!r}; the "
                 "student and the teacher read different modalities"
             )
-        self.distiller_class_ = resolve_distiller(self.distiller)
-        self._set_module("teacher", self._frozen_teacher())
-        sizes = (
-            declared_feature_size(self.module_, self.feature_layer),
-            self._declared_teacher_size(),
+        step = DistillationStep(
+            self.module_,
+            self.teacher,
+            self.distiller,
+            distiller_kwargs=self.get_params_for("distiller"),
+            **self.step_settings(),
         )
-        distiller = None
-        if None not in sizes:
-            distiller = self._build_distiller(sizes)
-        self._set_module("distiller", distiller)
+        self.distiller_class_ = step.distiller_class
+        self._set_step(step)
+        self._set_module("teacher", step.teacher)
+        self._set_module("distiller", step.distiller)
         return self
 
-    def _frozen_teacher(self) -> nn.Module | None:
-        teacher = self.teacher
-        if teacher is None:
-            return None
-        if not isinstance(teacher, nn.Module):
-            hint = ""
-            if hasattr(teacher, "module_"):
-                hint = " Pass the fitted net's .module_ (so that clone() keeps it)."
-            raise TypeError(
-                "teacher must be a torch nn.Module, got "
-                f"{type(teacher).__name__}.{hint}"
-            )
-        frozen = copy.deepcopy(teacher).eval()
-        frozen.requires_grad_(False)
-        return frozen
-
-    def _declared_teacher_size(self) -> int | None:
-        if self.teacher_ is None:
-            # without a teacher, a distiller that needs one is not built
-            return None if self._uses_teacher() else 0
-        return declared_feature_size(self.teacher_, self.teacher_feature_layer)
-
-    def _build_distiller(self, sizes: tuple[int, int]) -> Distiller:
-        params = self.get_params_for("distiller")
-        return self.distiller_class_(*sizes, **params).to(self.device)
+    def step_settings(self) -> dict[str, Any]:
+        """As the base's, with the KD weights and the feature layers (``beta``
+        is given at the start of each fit, once ``beta="auto"`` has chosen)."""
+        return {
+            **super().step_settings(),
+            "kd_weight": self.kd_weight,
+            "kd_temperature": self.kd_temperature,
+            "feature_layer": self.feature_layer,
+            "teacher_feature_layer": self.teacher_feature_layer,
+        }
 
     def load_params(self, *args, **kwargs):
         """As skorch's; ``f_distiller`` needs a built distiller, and resuming
@@ -410,15 +360,12 @@ class CMCRDClassifier(PairedEEGClassifier):
                 "one with TeacherClassifier and pass teacher_net.module_ (only "
                 "distiller='none' without kd_weight trains without a teacher)"
             )
-        self.distill_weight  # noqa: B018 - refuses beta="auto" before fit()
+        self.step_.beta = self.distill_weight  # refuses beta="auto" before fit()
         window = self._first_window(X, y)
         if self.distiller_ is None:  # sizes known only from data
-            self._set_module("distiller", self._build_distiller(self._sizes(window)))
+            distiller = self.step_.build_distiller(self._sizes(window))
+            self._set_module("distiller", distiller)
             self.initialize_optimizer()  # the distiller's heads are trainable
-        if self.mcc_weight > 0 and self.mcc_unlabeled is None:
-            raise ValueError("mcc_weight > 0 needs mcc_unlabeled (student inputs)")
-        unlabeled = self.mcc_unlabeled if self.mcc_weight > 0 else None
-        self.unlabeled_batches_ = unlabeled_batches(unlabeled, self.batch_size)
         self.teacher_outputs_ = None
         self.training_set_prepared_ = False
 
@@ -441,22 +388,10 @@ class CMCRDClassifier(PairedEEGClassifier):
     def _sizes(self, window: Mapping) -> tuple[int, int]:
         """Feature sizes of the student and the teacher, from one window."""
         batch = {k: torch.as_tensor(np.asarray(v))[None] for k, v in window.items()}
-        was_training = self.module_.training
-        self.module_.eval()
-        with torch.no_grad():
-            _, f_s = forward_with_features(
-                self.module_, self.model_input(batch), self.feature_layer
-            )
-            f_t_size = 0
-            if self.teacher_ is not None:
-                _, f_t = forward_with_features(
-                    self.teacher_,
-                    self.model_input(batch, self.teacher_key),
-                    self.teacher_feature_layer,
-                )
-                f_t_size = f_t.shape[1]
-        self.module_.train(was_training)
-        return f_s.shape[1], f_t_size
+        x_teacher = None
+        if self.teacher_ is not None:
+            x_teacher = self.model_input(batch, self.teacher_key)
+        return self.step_.feature_sizes(self.model_input(batch), x_teacher)
 
     def get_split_datasets(self, X, y=None, **fit_params):
         """As skorch's; the training windows carry their row (``"index"``)."""
@@ -483,8 +418,7 @@ class CMCRDClassifier(PairedEEGClassifier):
         Banks restored for the same labels (``LoadInitState``) are kept.
         """
         labels = torch.as_tensor(dataset_labels(dataset_train)).long()
-        if not self.distiller_.prepared_for(labels):
-            self.distiller_.set_training_labels(labels)
+        self.step_.set_training_labels(labels)
         in_memory = isinstance(dataset_train, ArrayBatches)
         cache = in_memory if self.teacher_cache == "auto" else self.teacher_cache
         if self.teacher_ is not None and cache:
@@ -508,50 +442,22 @@ class CMCRDClassifier(PairedEEGClassifier):
         self.teacher_outputs_ = None  # valid for this fit's training set only
 
     # -- training --------------------------------------------------------
-    def _teacher_outputs(self, Xi, index: torch.Tensor):
-        """Teacher logits and features of a batch (cached, computed, or None)."""
-        if self.teacher_outputs_ is not None:
-            return self.teacher_outputs_.take(index)
-        if self.teacher_ is None:
-            return None, None
-        with torch.no_grad():
-            return forward_with_features(
-                self.teacher_,
-                self.model_input(Xi, self.teacher_key),
-                self.teacher_feature_layer,
-            )
-
-    def train_step_single(self, batch, **fit_params):
-        self._set_training(True)
-        Xi, yi = unpack_data(batch)
+    def step_inputs(self, Xi, yi) -> dict[str, Any]:
+        """The batch for ``step_``: the student's input, labels and rows, the
+        teacher's cached outputs (``teacher_cache``) or its input, and a
+        batch of ``mcc_unlabeled``."""
         index = to_tensor(Xi["index"], device=self.device).long()
-        y_true = to_tensor(yi, device=self.device)
-        logits_s, f_s = forward_with_features(
-            self.module_, self.model_input(Xi), self.feature_layer
-        )
-        ce = self.get_loss(logits_s, y_true, X=Xi, training=True)
-        logits_t, f_t = self._teacher_outputs(Xi, index)
-        loss, record = student_objective(
-            self.distiller_,
-            ce,
-            f_s,
-            f_t,
-            logits_s,
-            logits_t,
-            y_true,
-            index,
-            beta=self.distill_weight,
-            kd_weight=self.kd_weight,
-            kd_temperature=self.kd_temperature,
-        )
-        if self.unlabeled_batches_ is not None:
-            unlabeled = self.model_input(self.unlabeled_batches_.next(self.device))
-            record["mcc_loss"] = MCCLoss()(self.module_(unlabeled))
-            loss = loss + self.mcc_weight * record["mcc_loss"]
-        loss.backward()
-        for name, value in record.items():
-            self.history.record_batch(name, value.item())
-        return {"loss": loss, "y_pred": logits_s}
+        inputs = {
+            "x": self.model_input(Xi),
+            "y": to_tensor(yi, device=self.device),
+            "index": index,
+            "x_unlabeled": self.mcc_input(),
+        }
+        if self.teacher_outputs_ is not None:
+            inputs["teacher_outputs"] = self.teacher_outputs_.take(index)
+        elif self.teacher_ is not None:
+            inputs["x_teacher"] = self.model_input(Xi, self.teacher_key)
+        return inputs
 
 
 def _rng_state() -> tuple:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
+from typing import Any
 
 import torch
+from skorch.utils import to_tensor
 from torch import nn
 
-from ..losses.mcc import MCCLoss
 from .base import PairedEEGClassifier
 from .loss_parts import loss_part_scorers
-from .unlabeled import unlabeled_batches
+from .step import DistillationStep
 
 
 class TeacherClassifier(PairedEEGClassifier):
-    """``EEGClassifier`` trained with cross-entropy + ``lambda_mcc`` * MCC.
+    """``EEGClassifier`` trained with cross-entropy + ``mcc_weight`` * MCC.
 
     The teacher of CMCRD: an eye-movement model by default
     (``teacher_key="eye"``), or an EEG model for an eye-movement student
@@ -28,15 +30,20 @@ class TeacherClassifier(PairedEEGClassifier):
     every training batch, or, with ``mcc_unlabeled``, of a batch of those
     unlabelled inputs drawn alongside each training batch (in an order
     seeded from torch's global generator at train begin, so
-    ``torch.manual_seed`` fixes it). The authors' released script computes
-    MCC but never backpropagates it; we do, and ``lambda_mcc=0`` gives plain
+    ``torch.manual_seed`` fixes it): the MCC term of
+    :class:`~cmcrd_plugin.training.step.DistillationStep`, which computes
+    this loss (in teacher mode: no teacher, no distiller), as it computes a
+    student's. The authors' released script computes MCC but never
+    backpropagates it; we do, and ``mcc_weight=0`` gives plain
     cross-entropy. The two parts are recorded per batch as ``ce_loss`` and
-    ``mcc_loss``. Validation loss is cross-entropy.
+    ``mcc_loss`` (``mcc_loss`` only when ``mcc_weight > 0``). Validation
+    loss is cross-entropy.
 
     Parameters
     ----------
-    lambda_mcc : float
-        Weight of the MCC term (default 1.0, the MCC paper's trade-off).
+    mcc_weight : float
+        Weight of the MCC term (default 1.0, the MCC paper's trade-off; 0
+        switches MCC off).
     mcc_temperature : float
         Softmax temperature of MCC (2.5).
     mcc_unlabeled : array-like, optional
@@ -46,6 +53,9 @@ class TeacherClassifier(PairedEEGClassifier):
         protocol.
     teacher_key : str
         The modality the teacher reads in paired data (``"eye"``).
+    lambda_mcc : float, optional
+        Deprecated name of ``mcc_weight`` (a ``FutureWarning``; removed in
+        the next release). When given, it is the MCC weight.
     *args, **kwargs :
         Everything ``EEGClassifier`` accepts.
 
@@ -62,21 +72,41 @@ class TeacherClassifier(PairedEEGClassifier):
         self,
         module,
         *args,
-        lambda_mcc: float = 1.0,
+        mcc_weight: float = 1.0,
         mcc_temperature: float = 2.5,
         mcc_unlabeled=None,
         teacher_key: str = "eye",
+        lambda_mcc: float | None = None,
         **kwargs,
     ) -> None:
-        self.lambda_mcc = lambda_mcc
+        self.mcc_weight = mcc_weight
         self.mcc_temperature = mcc_temperature
         self.mcc_unlabeled = mcc_unlabeled
         self.teacher_key = teacher_key
+        self.lambda_mcc = lambda_mcc
         super().__init__(module, *args, **kwargs)
 
-    def on_train_begin(self, net, X=None, y=None, **kwargs):
-        super().on_train_begin(net, X=X, y=y, **kwargs)
-        self.unlabeled_batches_ = unlabeled_batches(self.mcc_unlabeled, self.batch_size)
+    def step_settings(self) -> dict[str, Any]:
+        """As the base's; a deprecated ``lambda_mcc`` is the MCC weight."""
+        settings = super().step_settings()
+        if self.lambda_mcc is not None:
+            settings["mcc_weight"] = self.lambda_mcc
+        return settings
+
+    def initialize_module(self):
+        """The model, and the step computing its loss (teacher mode)."""
+        super().initialize_module()
+        if self.lambda_mcc is not None:
+            warnings.warn(
+                "TeacherClassifier(lambda_mcc=...) is deprecated and will be removed "
+                "in the next release; use mcc_weight=... (the name CMCRDClassifier "
+                "and CMCRDTrainer use)",
+                FutureWarning,
+                stacklevel=2,
+            )
+        step = DistillationStep(self.module_, distiller=None, **self.step_settings())
+        self._set_step(step)
+        return self
 
     @property
     def _default_callbacks(self):
@@ -89,19 +119,14 @@ class TeacherClassifier(PairedEEGClassifier):
             batches = self.batch_reads(dataset_train, None)
         return (dataset_train if batches is None else batches), dataset_valid
 
-    def get_loss(self, y_pred, y_true, *args, training=False, **kwargs):
-        ce = super().get_loss(y_pred, y_true, *args, training=training, **kwargs)
-        if not training:
-            return ce
-        batches = getattr(self, "unlabeled_batches_", None)
-        if batches is None:
-            logits = y_pred
-        else:
-            logits = self.module_(self.model_input(batches.next(self.device)))
-        mcc = MCCLoss(self.mcc_temperature)(logits)
-        self.history.record_batch("ce_loss", ce.item())
-        self.history.record_batch("mcc_loss", mcc.item())
-        return ce + self.lambda_mcc * mcc
+    def step_inputs(self, Xi, yi) -> dict[str, Any]:
+        """The batch for ``step_``: the model's input (its shape checked),
+        labels and a batch of ``mcc_unlabeled``."""
+        return {
+            "x": self.checked_input(Xi),
+            "y": to_tensor(yi, device=self.device),
+            "x_unlabeled": self.mcc_input(),
+        }
 
 
 def load_teacher(

@@ -12,7 +12,6 @@ from torch.utils.data import DataLoader  # noqa: E402
 from cmcrd_plugin import get_trainer  # noqa: E402
 from cmcrd_plugin.models.mlp import CMCRDMLP  # noqa: E402
 from cmcrd_plugin.torcheeg_trainers import CMCRDTrainer  # noqa: E402
-from cmcrd_plugin.training import CMCRDClassifier  # noqa: E402
 
 QUIET = dict(
     logger=False,
@@ -68,32 +67,6 @@ def test_a_student_trains_on_a_torcheeg_split_and_tests_and_predicts(split, teac
     assert get_trainer("lightning") is CMCRDTrainer
 
 
-def test_the_same_loss_as_cmcrd_classifier_on_the_same_batch(split, teacher):
-    train, _ = split
-    torch.manual_seed(0)
-    lightning = student(teacher)
-    lightning.prepare(train)
-    X, y = next(iter(DataLoader(train, batch_size=16)))
-    X = {**X, "index": torch.arange(16)}
-    net = CMCRDClassifier(
-        CMCRDMLP,
-        teacher=teacher,
-        module__hidden_size=16,
-        distiller__n_negatives=32,
-        train_split=None,
-        max_epochs=1,
-        verbose=0,
-    ).fit(train)  # built and sized for the same training set
-    net.module_.load_state_dict(lightning.model.state_dict())
-    net.distiller_.load_state_dict(lightning.distiller.state_dict())
-    torch.manual_seed(7)  # the same negatives
-    ours = lightning.training_step((X, y), 0)
-    torch.manual_seed(7)
-    theirs = net.train_step_single((X, y))["loss"]
-    assert ours.item() == pytest.approx(theirs.item(), rel=1e-6)
-    assert ours.item() > 0
-
-
 def test_a_resumed_fit_equals_an_uninterrupted_one(split, teacher, tmp_path):
     train, test = split
 
@@ -136,6 +109,10 @@ def test_clear_errors(split, teacher):
     with pytest.raises(TypeError, match="keyed by modality"):
         student(teacher).prepare(images)
     assert np.isfinite(student(teacher).beta)
+    net = student(teacher, mcc_weight=0.5, mcc_temperature=3.0)
+    assert (net.step.mcc_weight, net.step.mcc_temperature) == (0.5, 3.0)
+    net.beta = 0.1  # the loss weights are the step's
+    assert net.step.beta == 0.1
 
 
 def test_the_users_sampler_is_kept_and_plain_models_read_vectors(split, teacher):

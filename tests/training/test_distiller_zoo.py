@@ -123,10 +123,19 @@ def test_kd_on_top_of_another_distiller_and_student_mcc(zoo):
         b["ce_loss"] + 100 * b["distill_loss"] + 2 * b["kd_loss"] + 0.5 * b["mcc_loss"]
     )
     assert b["train_loss"] == pytest.approx(expected, rel=1e-4)
-    with pytest.raises(ValueError, match="mcc_unlabeled"):
-        CMCRDClassifier(
-            CMCRDMLP, teacher=zoo["eye_teacher"], mcc_weight=1.0, **FAST
-        ).fit(X, zoo["y"])
+    # without mcc_unlabeled, MCC reads the training batch's logits
+    net = CMCRDClassifier(
+        CMCRDMLP,
+        teacher=zoo["eye_teacher"],
+        distiller="none",
+        mcc_weight=1.0,
+        mcc_temperature=3.0,
+        **FAST,
+    ).fit(X, zoo["y"])
+    b = net.history[-1, "batches", 0]
+    assert 0 < b["mcc_loss"] < 1
+    assert b["train_loss"] == pytest.approx(b["ce_loss"] + b["mcc_loss"], rel=1e-5)
+    assert net.step_.mcc_temperature == 3.0
 
 
 def test_checkpoint_resume_restores_banks_and_constants(zoo, tmp_path):

@@ -51,7 +51,7 @@ def test_sklearn_probability_scorers_in_grid_search(data, teacher, scoring):
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     search = GridSearchCV(
         TeacherClassifier(CMCRDMLP, **ONE_EPOCH),
-        {"lambda_mcc": [0.0, 1.0]},
+        {"mcc_weight": [0.0, 1.0]},
         cv=2,
         refit=False,
         scoring=scoring,

@@ -1,5 +1,8 @@
+import warnings
+
 import pytest
 import torch
+from sklearn.base import clone
 
 from cmcrd_plugin.models.mlp import CMCRDMLP
 from cmcrd_plugin.training import TeacherClassifier, load_teacher
@@ -11,7 +14,7 @@ FAST = dict(
 
 def test_teacher_loss_is_ce_plus_weighted_mcc(tiny_paired):
     eye, y = tiny_paired["eye"][:200], tiny_paired["y"][:200]
-    net = TeacherClassifier(CMCRDMLP, lambda_mcc=0.7, **FAST).fit(eye, y)
+    net = TeacherClassifier(CMCRDMLP, mcc_weight=0.7, **FAST).fit(eye, y)
     batch = net.history[-1, "batches", 0]
     assert batch["train_loss"] == pytest.approx(
         batch["ce_loss"] + 0.7 * batch["mcc_loss"], rel=1e-5
@@ -19,11 +22,38 @@ def test_teacher_loss_is_ce_plus_weighted_mcc(tiny_paired):
     assert 0 < batch["mcc_loss"] < 1
 
 
-def test_lambda_zero_is_plain_cross_entropy(tiny_paired):
+def test_weight_zero_is_plain_cross_entropy(tiny_paired):
     eye, y = tiny_paired["eye"][:200], tiny_paired["y"][:200]
-    net = TeacherClassifier(CMCRDMLP, lambda_mcc=0.0, **FAST).fit(eye, y)
+    net = TeacherClassifier(CMCRDMLP, mcc_weight=0.0, **FAST).fit(eye, y)
     batch = net.history[-1, "batches", 0]
     assert batch["train_loss"] == pytest.approx(batch["ce_loss"], rel=1e-6)
+    assert "mcc_loss" not in batch
+
+
+def test_the_deprecated_lambda_mcc_warns_and_is_the_weight(tiny_paired):
+    eye, y = tiny_paired["eye"][:200], tiny_paired["y"][:200]
+    net = TeacherClassifier(CMCRDMLP, lambda_mcc=0.0, **FAST)
+    assert clone(net).get_params()["lambda_mcc"] == 0.0  # sklearn keeps it
+    with pytest.warns(FutureWarning, match="use mcc_weight"):
+        net.fit(eye, y)
+    batch = net.history[-1, "batches", 0]
+    assert "mcc_loss" not in batch  # lambda_mcc=0 overrides mcc_weight=1
+    assert batch["train_loss"] == pytest.approx(batch["ce_loss"], rel=1e-6)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        TeacherClassifier(CMCRDMLP, **FAST).fit(eye, y)
+    assert not [w for w in record if "lambda_mcc" in str(w.message)]
+
+
+def test_the_mcc_temperature_is_the_steps(tiny_paired):
+    eye, y = tiny_paired["eye"][:200], tiny_paired["y"][:200]
+    losses = []
+    for temperature in (1.0, 5.0):
+        torch.manual_seed(0)
+        net = TeacherClassifier(CMCRDMLP, mcc_temperature=temperature, **FAST)
+        losses.append(net.fit(eye, y).history[0, "batches", 0, "mcc_loss"])
+        assert net.step_.mcc_temperature == temperature
+    assert losses[0] != pytest.approx(losses[1])
 
 
 def test_load_teacher_from_saved_params(tiny_paired, tmp_path):
