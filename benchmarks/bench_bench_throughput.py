@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from cmcrd_plugin.harness.config import load_config
-from cmcrd_plugin.harness.data import prepare
+from cmcrd_plugin.harness.data import write_synthetic_data
 from cmcrd_plugin.harness.runner import run_benchmark
 
 
@@ -39,7 +39,7 @@ def main(argv=None) -> None:
             data_dir=Path(tmp) / "data",  # written once, read by both runs
             output=Path(tmp) / "unused",
         )
-        prepare(base, progress=False)
+        write_synthetic_data(base, progress=False)
         seconds = {}
         for jobs in (1, 2):
             config = dataclasses.replace(base, jobs=jobs, output=Path(tmp) / f"j{jobs}")

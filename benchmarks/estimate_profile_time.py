@@ -42,7 +42,7 @@ import torch
 
 from cmcrd_plugin.harness.cells import fold_teacher, fold_teacher_id, grid, train_cell
 from cmcrd_plugin.harness.config import load_config
-from cmcrd_plugin.harness.data import load_windows, prepare
+from cmcrd_plugin.harness.data import load_windows, write_synthetic_data
 from cmcrd_plugin.harness.methods import resolve_method
 from cmcrd_plugin.harness.runner import surveyed
 from cmcrd_plugin.training.cmcrd_classifier import AUTO_BETA_GRID
@@ -93,7 +93,7 @@ def main(argv=None) -> None:
     config = load_config(args.profile, **overrides)
     config, _ = surveyed(config)
     started = time.perf_counter()
-    prepare(config, progress=False)
+    write_synthetic_data(config, progress=False)
     for scenario in config.scenarios:  # read once, before any timing
         load_windows(config, scenario)
     print(f"data written and read in {time.perf_counter() - started:.0f} s")

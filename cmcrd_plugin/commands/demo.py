@@ -50,7 +50,8 @@ SYNTHETIC_NOTICE = (
     "they say nothing about real recordings."
 )
 PIPELINES = ("eye teacher", "EEG-only", "CMCRD student")
-SCENARIOS = ("default", "positive control")
+#: the demo's names of the benchmark scenarios it runs (harness.scenarios)
+BENCH_SCENARIOS = {"default": "default", "positive control": "positive_control"}
 
 
 @dataclass
@@ -80,12 +81,10 @@ class DemoConfig:
     output: Path | None = None
     progress: bool = True
     device: str = "cpu"
-    scenarios: tuple[str, ...] = SCENARIOS
+    scenarios: tuple[str, ...] = tuple(BENCH_SCENARIOS)
     jobs: int = 2
 
 
-#: the demo's scenario names and the benchmark's
-BENCH_SCENARIOS = {"default": "default", "positive control": "positive_control"}
 #: the benchmark's method behind each of the demo's pipelines
 BENCH_METHODS = {
     "eye teacher": "eye_teacher",
@@ -327,7 +326,7 @@ def demo(
         output=output,
         progress=not no_progress,
         device=device,
-        scenarios=("default",) if no_control else SCENARIOS,
+        scenarios=("default",) if no_control else tuple(BENCH_SCENARIOS),
         jobs=jobs,
     )
     try:

@@ -72,7 +72,7 @@ def is_synthetic(config: BenchmarkConfig, scenario: str) -> bool:
     return scenario in CONTROL_DATA or config.data_root is None
 
 
-def prepare(config: BenchmarkConfig, progress: bool = True) -> None:
+def write_synthetic_data(config: BenchmarkConfig, progress: bool = True) -> None:
     """Write the synthetic files of the run's scenarios (existing ones are kept)."""
     for scenario in config.scenarios:
         if not is_synthetic(config, scenario):

@@ -27,7 +27,7 @@ from ..evaluation.architectures import survey
 from ..files import write_atomic
 from .cells import Cell, config_hash, grid, run_cell
 from .config import BenchmarkConfig, BenchmarkConfigError
-from .data import input_shape, prepare
+from .data import input_shape, write_synthetic_data
 
 RESULTS = "results.csv"
 SKIPPED = "skipped_architectures.csv"
@@ -165,7 +165,7 @@ def run_benchmark(config: BenchmarkConfig, progress: bool = True) -> pd.DataFram
     output = Path(config.output)
     output.mkdir(parents=True, exist_ok=True)
     config, skipped = surveyed(config)  # before any data are written
-    prepare(config, progress=progress)
+    write_synthetic_data(config, progress=progress)
     table = read_results(output)
     cells = pending_cells(config, table)
     # a failed cell that runs again replaces its old rows

@@ -207,10 +207,10 @@ class CMCRDTrainer(pl.LightningModule):
         x_teacher = None
         if self.teacher is not None:
             teacher = {k: v.to(_device(self.teacher)) for k, v in batch.items()}
-            x_teacher = self.inputs(teacher, self.teacher_key)
-        return self.step.feature_sizes(self.inputs(student), x_teacher)
+            x_teacher = self.model_input(teacher, self.teacher_key)
+        return self.step.feature_sizes(self.model_input(student), x_teacher)
 
-    def prepare(self, dataset) -> None:
+    def prepare_training_set(self, dataset) -> None:
         """Before training on ``dataset``: build the distiller if its sizes
         were unknown, and give it the training labels (``fit`` calls this)."""
         window = dataset[0][0]
@@ -235,7 +235,7 @@ class CMCRDTrainer(pl.LightningModule):
             self.distiller = self.step.build_distiller(self._sizes(window))
         self.step.set_training_labels(torch.as_tensor(dataset_labels(dataset)).long())
 
-    def inputs(self, X, key: str | None = None) -> torch.Tensor:
+    def model_input(self, X, key: str | None = None) -> torch.Tensor:
         """The input of the model reading ``key`` (the student's by default).
 
         Feature vectors get a time axis, ``(n, d, 1)``, for braindecode models
@@ -282,7 +282,7 @@ class CMCRDTrainer(pl.LightningModule):
         if seed is None:
             generator = train_loader.generator
             seed = 0 if generator is None else generator.initial_seed()
-        self.prepare(train_loader.dataset)
+        self.prepare_training_set(train_loader.dataset)
         settings = {"devices": self.devices, "accelerator": self.accelerator}
         trainer = pl.Trainer(**{**settings, **kwargs}, max_epochs=max_epochs)
         loader = indexed_loader(train_loader, seed)
@@ -299,7 +299,7 @@ class CMCRDTrainer(pl.LightningModule):
         return pl.Trainer(**{**settings, **kwargs}).predict(self, test_loader)
 
     def forward(self, x) -> torch.Tensor:
-        return self.model(self.inputs(x))
+        return self.model(self.model_input(x))
 
     # -- steps -----------------------------------------------------------
     def on_fit_start(self) -> None:
@@ -315,12 +315,12 @@ class CMCRDTrainer(pl.LightningModule):
         X, y = batch
         y = y.long()
         inputs = {
-            "x": self.inputs(X),
+            "x": self.model_input(X),
             "y": y,
             "index": torch.as_tensor(X["index"], device=y.device).long(),
         }
         if self.teacher is not None:
-            inputs["x_teacher"] = self.inputs(X, self.teacher_key)
+            inputs["x_teacher"] = self.model_input(X, self.teacher_key)
         _, losses = self.step(**inputs)
         for name, value in losses.items():
             self.log(

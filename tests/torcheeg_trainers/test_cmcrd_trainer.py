@@ -104,10 +104,10 @@ def test_clear_errors(split, teacher):
         CMCRDTrainer(mlp(62, 5), teacher=teacher, teacher_key="eeg")
     net = student(teacher, student_key="emg")
     with pytest.raises(KeyError, match="no 'emg'"):
-        net.prepare(train)
+        net.prepare_training_set(train)
     images = torch.utils.data.TensorDataset(torch.zeros(4, 62, 5), torch.zeros(4))
     with pytest.raises(TypeError, match="keyed by modality"):
-        student(teacher).prepare(images)
+        student(teacher).prepare_training_set(images)
     assert np.isfinite(student(teacher).beta)
     net = student(teacher, mcc_weight=0.5, mcc_temperature=3.0)
     assert (net.step.mcc_weight, net.step.mcc_temperature) == (0.5, 3.0)

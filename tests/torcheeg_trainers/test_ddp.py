@@ -72,6 +72,6 @@ def test_ddp_ranks_hold_identical_banks(tmp_path, monkeypatch):
         torch.testing.assert_close(value, ranks[1]["model"][name], msg=name)
     # every window was in some rank's batches: every bank row was updated
     fresh = CMCRDTrainer(student, teacher=teacher, distiller_kwargs={"n_negatives": 16})
-    fresh.prepare(data)
+    fresh.prepare_training_set(data)
     moved = (ranks[0]["memory"] - fresh.distiller.memory).abs().sum(dim=2) > 0
     assert moved.all()

@@ -181,7 +181,7 @@ def test_the_same_loss_through_cmcrd_classifier_and_cmcrd_trainer(torcheeg_split
         kd_weight=0.5,
         mcc_weight=0.3,
     )
-    lightning.prepare(train)
+    lightning.prepare_training_set(train)
     assert not any(key.startswith("step.") for key in lightning.state_dict())
     X, y = next(iter(DataLoader(train, batch_size=16)))
     X = {**X, "index": torch.arange(16)}
