@@ -16,7 +16,7 @@ side:
 
 The two show where distillation can help and where it does not; both are
 synthetic, and the report says so. The pipelines are cells of the benchmark
-grid (:mod:`cmcrd_plugin.benchmark`; the teacher is the paper's MLP), run
+grid (:mod:`cmcrd_plugin.harness`; the teacher is the paper's MLP), run
 ``jobs`` at a time; the synthetic files are kept in the cache folder.
 """
 
@@ -94,7 +94,7 @@ BENCH_METHODS = {
 
 
 def benchmark_config(cfg: DemoConfig, output: Path):
-    """The demo as a benchmark grid (:mod:`cmcrd_plugin.benchmark`)."""
+    """The demo as a benchmark grid (:mod:`cmcrd_plugin.harness`)."""
     unknown = [s for s in cfg.scenarios if s not in BENCH_SCENARIOS]
     if unknown:
         raise ValueError(f"scenarios {unknown} not among {', '.join(BENCH_SCENARIOS)}")

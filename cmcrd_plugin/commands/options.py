@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from ..evaluation.recipe import device_problem
+
 
 class Device(click.ParamType):
     """A torch device that this machine has (``cpu``, ``cuda:0``, ``mps``, ...)."""
@@ -24,28 +26,10 @@ class Device(click.ParamType):
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> str:
-        # torch is heavy: imported when a device is checked, not for --help
-        import torch
-
         text = str(value)
-        try:
-            device = torch.device(text)
-        except (RuntimeError, TypeError) as exc:
-            self.fail(f"device {text!r}: {exc}", param, ctx)
-        if device.type == "cpu":
-            return text
-        backend = getattr(torch, device.type, None)  # torch.cuda, torch.mps, ...
-        is_available = getattr(backend, "is_available", None)
-        count = getattr(backend, "device_count", lambda: 1)
-        if is_available is None or not is_available():
-            self.fail(f"device {text!r} is not available here", param, ctx)
-        if device.index is not None and device.index >= count():
-            self.fail(
-                f"device {text!r} is not available here "
-                f"({count()} {device.type} device(s))",
-                param,
-                ctx,
-            )
+        problem = device_problem(text)
+        if problem is not None:
+            self.fail(problem, param, ctx)
         return text
 
 

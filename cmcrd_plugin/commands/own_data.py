@@ -47,7 +47,7 @@ from .. import __version__
 from ..data.errors import DatasetFormatError
 from ..data.normalization import FeatureScaler
 from ..evaluation.architectures import check
-from ..evaluation.datasets import DatasetDescription, describe
+from ..evaluation.datasets import DatasetDescription, dataset_names, describe
 from ..evaluation.estimators import (
     BestValidation,
     check_training_size,
@@ -65,7 +65,7 @@ from ..evaluation.folds import (
     standardised,
 )
 from ..evaluation.metrics import score_predictions, summarize
-from ..evaluation.recipe import TrainingRecipe
+from ..evaluation.recipe import TrainingRecipe, device_problem
 from ..evaluation.saved_models import (
     SavedModelError,
     SavedModels,
@@ -429,12 +429,18 @@ def _run_settings(
     """The settings of a run on ``data`` (its folds and recipe)."""
     if data.protocol not in PROTOCOLS:
         raise OwnDataError(f"protocol {data.protocol!r} not among {PROTOCOLS}")
+    problem = device_problem(recipe.device)
+    if problem is not None:
+        raise OwnDataError(problem)
     try:
         description = describe(data.dataset)
     except RegistryError as exc:
         raise OwnDataError(f"dataset: {exc}") from exc
     if data.raw and not description.has_raw:
-        raise OwnDataError(f"raw EEG windows do not exist for {data.dataset}")
+        with_raw = [n for n in dataset_names() if describe(n).has_raw]
+        raise OwnDataError(
+            f"raw EEG windows exist for {', '.join(with_raw)} only, not {data.dataset}"
+        )
     if not Path(data.root).exists():
         raise OwnDataError(f"--root {data.root}: no such file or folder")
     release = description.subjects

@@ -95,7 +95,7 @@ def fit_lightning(
     """
     import pytorch_lightning as pl
 
-    class BestValidation(pl.Callback):
+    class BestValidationState(pl.Callback):
         """The model's state at the epoch with the best ``val_accuracy``."""
 
         best_score, best_state = -np.inf, None
@@ -112,7 +112,7 @@ def fit_lightning(
             data, batch_size=batch_size, shuffle=shuffle, generator=generator
         )
 
-    best = BestValidation()
+    best = BestValidationState()
     with _quiet_lightning(), tempfile.TemporaryDirectory() as root:
         started = time.perf_counter()
         net.fit(

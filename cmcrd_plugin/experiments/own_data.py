@@ -9,6 +9,7 @@ This module keeps the 0.1 interface working for one release, with a
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -50,33 +51,53 @@ def train_teacher(
     data: DataSelection,
     out: str | Path,
     training: TrainingSettings = TrainingSettings(),
-    **kwargs: Any,
+    overwrite: bool = False,
+    report: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Deprecated: :func:`cmcrd_plugin.commands.own_data.train_teacher`."""
-    return _own_data.train_teacher(data, out, **training.split(), **kwargs)
+    return _own_data.train_teacher(
+        data, out, **training.split(), overwrite=overwrite, report=report
+    )
 
 
 def train_students(
     data: DataSelection,
     out: str | Path,
     teacher: str | Path | None,
-    *args: Any,
+    backbone: str = "mlp",
+    distiller: str = "cmcrd",
+    beta: float | str | None = None,
     training: TrainingSettings = TrainingSettings(),
-    **kwargs: Any,
+    overwrite: bool = False,
+    report: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Deprecated: :func:`cmcrd_plugin.commands.own_data.train_students`."""
     return _own_data.train_students(
-        data, out, teacher, *args, **training.split(), **kwargs
+        data,
+        out,
+        teacher,
+        backbone=backbone,
+        distiller=distiller,
+        beta=beta,
+        **training.split(),
+        overwrite=overwrite,
+        report=report,
     )
 
 
 evaluate_student = _own_data.evaluate_student
+is_synthetic = _own_data.is_synthetic_folder
+PROTOCOLS = _own_data.PROTOCOLS
+TEACHER_MODEL = _own_data.TEACHER_MODEL
 
 __all__ = [
+    "PROTOCOLS",
+    "TEACHER_MODEL",
     "DataSelection",
     "OwnDataError",
     "TrainingSettings",
     "evaluate_student",
+    "is_synthetic",
     "train_students",
     "train_teacher",
 ]

@@ -28,7 +28,7 @@ else:  # pragma: no cover - Python 3.10
 
 from ..data.protocols import PROTOCOLS
 from ..evaluation.datasets import dataset_names, describe
-from ..evaluation.recipe import TrainingRecipe
+from ..evaluation.recipe import TrainingRecipe, device_problem
 from .methods import MethodError, check_methods
 from .scenarios import SCENARIOS
 
@@ -151,34 +151,18 @@ class BenchmarkConfig:
             raise BenchmarkConfigError(
                 f"dataset {self.dataset!r} (one's own recordings) needs data_root"
             )
-        recipe = self.recipe
-        integers = {
-            "epochs": recipe.epochs,
-            "warmup_epochs": recipe.warmup_epochs,
-            "batch_size": recipe.batch_size,
-            "jobs": self.jobs,
-        }
-        for name, value in integers.items():
-            least = 0 if name == "warmup_epochs" else 1
-            if not isinstance(value, int) or value < least:
-                raise BenchmarkConfigError(
-                    f"{name} must be an integer of at least {least}, got {value!r}"
-                )
         fraction = self.window_fraction
         if not isinstance(fraction, int | float) or not 0 < fraction <= 1:
             raise BenchmarkConfigError(
                 f"window_fraction must be in (0, 1], got {fraction!r}"
             )
-        import torch
-
-        try:
-            device = torch.device(recipe.device)
-        except (RuntimeError, TypeError) as exc:
-            raise BenchmarkConfigError(f"device {recipe.device!r}: {exc}") from exc
-        if device.type == "cuda" and not torch.cuda.is_available():
+        if not isinstance(self.jobs, int) or self.jobs < 1:
             raise BenchmarkConfigError(
-                f"device {recipe.device!r} is not available here"
+                f"jobs must be an integer of at least 1, got {self.jobs!r}"
             )
+        problem = device_problem(self.recipe.device)  # the recipe checks the rest
+        if problem is not None:
+            raise BenchmarkConfigError(problem)
         if not self.archs or not self.methods or not self.seeds:
             raise BenchmarkConfigError(
                 "archs, methods and seeds need at least one value each"
@@ -268,15 +252,25 @@ def load_config(profile: str | Path = "quick", **overrides: Any) -> BenchmarkCon
             f"{path}: variants must be tables, [variants.<name>] with parameters"
         )
     settings["variants"] = tuple(
-        (name, tuple(sorted(params.items()))) for name, params in variants.items()
+        (name, tuple(sorted((k, _hashable(v)) for k, v in params.items())))
+        for name, params in variants.items()
     )
     recipe = {k: settings.pop(k) for k in RECIPE_FIELDS if k in settings}
     try:
         settings["recipe"] = TrainingRecipe(**recipe)
         return BenchmarkConfig(**settings)
-    except BenchmarkConfigError as exc:
+    except ValueError as exc:  # BenchmarkConfigError, or the recipe's
         raise BenchmarkConfigError(f"{path}: {exc}") from exc
     except TypeError as exc:
         raise BenchmarkConfigError(
             f"{path}: a setting has a wrong type: {exc}"
         ) from exc
+
+
+def _hashable(value: Any) -> Any:
+    """``value`` with lists as tuples (a config is hashed: cells cache on it)."""
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return value

@@ -57,8 +57,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .. import available, get_loss
-
 
 class MethodError(ValueError):
     """A method name that is neither built in, a variant nor a distiller."""
@@ -97,6 +95,27 @@ class Method:
         return self.pipeline in ("torcheeg_trainer", "cmcrd_trainer")
 
 
+#: the estimator parameters every student gets from the run, not from a variant
+SET_BY_THE_RUN = frozenset(
+    {
+        "module",
+        "teacher",
+        "feature_layer",
+        "module__n_outputs",
+        "optimizer",
+        "optimizer__weight_decay",
+        "lr",
+        "batch_size",
+        "max_epochs",
+        "train_split",
+        "callbacks",
+        "iterator_train__generator",
+        "device",
+        "verbose",
+    }
+)
+
+
 def _student(name: str, **params: Any) -> Method:
     return Method(name, "student", MappingProxyType(params))
 
@@ -121,17 +140,9 @@ METHODS: dict[str, Method] = {
 
 def registered_distillers() -> list[str]:
     """Names of the registered losses that are distillers (methods by name)."""
-    from ..losses.base import Distiller  # heavy (torch): only to resolve methods
+    from ..training.step import registered_distillers  # heavy (torch)
 
-    names = []
-    for name in available("loss"):
-        try:
-            cls = get_loss(name)
-        except Exception:  # noqa: BLE001 - a broken plugin is not a method
-            continue
-        if isinstance(cls, type) and issubclass(cls, Distiller):
-            names.append(name)
-    return names
+    return registered_distillers()
 
 
 def resolve_method(
@@ -151,6 +162,13 @@ def resolve_method(
                 raise MethodError(
                     f"variant {name!r} needs a distiller (for example "
                     'distiller = "cmcrd")'
+                )
+            taken = sorted(set(params) & SET_BY_THE_RUN)
+            if taken:
+                raise MethodError(
+                    f"variant {name!r} sets {', '.join(taken)}, which the run sets "
+                    "for every method (the profile's recipe, the teacher, the "
+                    "student's size and head)"
                 )
             return _student(name, **params)
     if name in METHODS:

@@ -35,6 +35,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from .. import available, get_loss
 from ..losses.base import Distiller, DistillResult
 from ..losses.kd import kd_loss
 from ..losses.mcc import MCCLoss
@@ -63,8 +64,6 @@ def resolve_distiller(distiller: str | type) -> type[Distiller]:
     """
     cls = distiller
     if isinstance(distiller, str):
-        from .. import get_loss
-
         cls = get_loss(distiller)
     if not _is_distiller(cls):
         what = f"distiller {distiller!r}"
@@ -80,7 +79,7 @@ def resolve_distiller(distiller: str | type) -> type[Distiller]:
             )
         raise TypeError(
             f"{what} is not a cmcrd_plugin.losses.base.Distiller subclass; "
-            f"registered distillers: {', '.join(_registered_distillers())}.{hint}"
+            f"registered distillers: {', '.join(registered_distillers())}.{hint}"
         )
     return cls
 
@@ -89,11 +88,19 @@ def _is_distiller(cls) -> bool:
     return isinstance(cls, type) and issubclass(cls, Distiller)
 
 
-def _registered_distillers() -> list[str]:
-    """Names of the registered losses that are distillers (usable as ``distiller``)."""
-    from .. import available, get_loss
-
-    return [name for name in available("loss") if _is_distiller(get_loss(name))]
+def registered_distillers() -> list[str]:
+    """Names of the registered losses that are distillers (usable as
+    ``distiller``, and as ``cmcrd bench`` methods); a plugin whose loss
+    fails to load is left out."""
+    names = []
+    for name in available("loss"):
+        try:
+            cls = get_loss(name)
+        except Exception:  # noqa: BLE001 - a broken plugin is not a distiller
+            continue
+        if _is_distiller(cls):
+            names.append(name)
+    return names
 
 
 def frozen_copy(teacher: nn.Module | None) -> nn.Module | None:

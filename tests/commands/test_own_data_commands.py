@@ -410,3 +410,15 @@ def test_the_deprecated_experiments_own_data_still_trains(folder, tmp_path):
     settings = old.train_teacher(data, tmp_path / "t.pt", training, report=len)
     assert settings["training"] == {**dataclasses.asdict(training)}
     assert (tmp_path / "t.pt").is_file()
+
+
+def test_the_python_api_refuses_a_device_this_machine_lacks(folder, tmp_path):
+    from cmcrd_plugin.commands.data_folder import DataSelection, OwnDataError
+    from cmcrd_plugin.evaluation.recipe import TrainingRecipe
+
+    data = DataSelection("seed_v", folder, subjects=(1,))
+    with pytest.raises(OwnDataError, match="'cuda:64' is not available here"):
+        own_data.train_teacher(
+            data, tmp_path / "t.pt", recipe=TrainingRecipe(device="cuda:64")
+        )
+    assert not (tmp_path / "t.pt").exists()

@@ -113,3 +113,25 @@ def test_cmcrd_bench_runs_a_third_party_distiller_by_its_registry_name(
     assert set(results["method"]) == {"my_kd"}
     assert (results["status"] == "ok").all(), results["error"].tolist()
     assert "3 cells, 0 failed" in capsys.readouterr().out
+
+
+def test_a_variant_with_a_list_keeps_the_config_hashable(tmp_path):
+    # cells cache the fold's teacher on the config: it must hash
+    profile = tmp_path / "auto.toml"
+    profile.write_text(
+        'methods = ["wide-auto"]\n[variants.wide-auto]\ndistiller = "cmcrd"\n'
+        'beta = "auto"\nbeta_grid = [0, 0.1, 1]\n'
+    )
+    config = load_config(profile, output=tmp_path / "out")
+    hash(config)
+    method = resolve_method("wide-auto", config.variants)
+    assert method.params["beta_grid"] == (0, 0.1, 1)
+
+
+def test_a_variant_cannot_set_what_the_run_sets(tmp_path):
+    profile = tmp_path / "fast.toml"
+    profile.write_text(
+        'methods = ["fast"]\n[variants.fast]\ndistiller = "kd"\nlr = 0.1\n'
+    )
+    with pytest.raises(BenchmarkConfigError, match="'fast' sets lr, which the run"):
+        load_config(profile, output=tmp_path / "out")
