@@ -14,7 +14,6 @@ any row is synthetic, every heading, table and figure title says
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from datetime import timedelta
@@ -23,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cells import Cell
 from .figures import gain_heatmap, paired_subject_lines, score_distributions
 from .figures import synthetic_title as _title
+from .results import CELL_COLUMNS
 from .scenarios import CONTROL_PURPOSES
 from .statistics import (
     COMPARISON_KEYS,
@@ -40,8 +39,6 @@ from .statistics import (
 CONTROL_METHODS = ("cmcrd", "kd", "cmcrd-beta_auto")
 COMBINED_METHOD = "cmcrd"
 FIGURE_SELECTION = "validation"
-# One grid cell; its two rows differ only in the selection.
-CELL_COLUMNS = tuple(field.name for field in dataclasses.fields(Cell))
 # Read here beyond what statistics.subject_scores checks.
 _REPORT_COLUMNS = ("synthetic", "fold", "seed", "error", "versions")
 # A table's group: a comparison group without the selection (COMPARISON_KEYS

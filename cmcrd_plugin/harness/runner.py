@@ -24,55 +24,12 @@ from joblib import Parallel, delayed
 from tqdm.auto import tqdm
 
 from ..evaluation.architectures import survey
-from ..files import write_atomic
 from .cells import Cell, config_hash, grid, run_cell
 from .config import BenchmarkConfig, BenchmarkConfigError
 from .data import input_shape, write_synthetic_data
+from .results import COLUMNS, read_results, write_results
 
-RESULTS = "results.csv"
 SKIPPED = "skipped_architectures.csv"
-COLUMNS = (
-    "dataset",
-    "scenario",
-    "synthetic",
-    "protocol",
-    "subject",
-    "fold",
-    "seed",
-    "arch",
-    "method",
-    "selection",
-    "accuracy",
-    "balanced_accuracy",
-    "macro_f1",
-    "train_seconds",
-    "n_train",
-    "teacher_train_accuracy",
-    "teacher_valid_accuracy",
-    "test_modality",
-    "status",
-    "error",
-    "versions",
-    "config_hash",
-)
-
-
-def read_results(output: Path) -> pd.DataFrame:
-    """The results table of ``output`` (empty, with the columns, if absent)."""
-    path = Path(output) / RESULTS
-    if not path.exists():
-        return pd.DataFrame(columns=list(COLUMNS))
-    return pd.read_csv(path, keep_default_na=True, dtype={"error": str}).fillna(
-        {"error": ""}
-    )
-
-
-def write_results(output: Path, table: pd.DataFrame) -> Path:
-    """Write the table atomically: a temporary file renamed over the old one."""
-    path = Path(output) / RESULTS
-    columns = table.loc[:, list(COLUMNS)]
-    write_atomic(path, lambda tmp: columns.to_csv(tmp, index=False))
-    return path
 
 
 def pending_cells(config: BenchmarkConfig, table: pd.DataFrame) -> list[Cell]:

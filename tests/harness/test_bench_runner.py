@@ -8,7 +8,8 @@ import pytest
 
 from cmcrd_plugin.harness import runner
 from cmcrd_plugin.harness.config import load_config
-from cmcrd_plugin.harness.runner import COLUMNS, read_results, run_benchmark
+from cmcrd_plugin.harness.results import COLUMNS, read_results
+from cmcrd_plugin.harness.runner import run_benchmark
 
 TINY = dict(
     subjects=(1,),
@@ -192,3 +193,11 @@ def test_raw_seed_iv_windows_for_temporal_cnns(tmp_path):
     assert (table["status"] == "ok").all() and set(table["fold"]) == {"fold1"}
     with pytest.raises(ValueError, match="seed_iv only"):
         load_config("quick", output=tmp_path, raw=True)
+
+
+def test_the_results_table_names_every_field_of_a_cell():
+    from cmcrd_plugin.harness.cells import Cell
+    from cmcrd_plugin.harness.results import CELL_COLUMNS
+
+    assert tuple(f.name for f in dataclasses.fields(Cell)) == CELL_COLUMNS
+    assert set(CELL_COLUMNS) <= set(COLUMNS)
