@@ -5,7 +5,7 @@ subject and each of SEED-V's 3 trial folds: fits feature standardisation on
 the training trials, trains the eye teacher (CE + MCC), the EEG-only model
 and the CMCRD student with the same backbone and schedule, selects each
 model's epoch on a validation split cut from the training trials, and scores
-the test trials. Prints mean +- std over subjects, for two scenarios side by
+the test trials. Prints mean +- sample std over subjects, for two scenarios side by
 side:
 
 - ``default``: the synthetic generator with its defaults;

@@ -40,8 +40,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import torch
-from skorch.dataset import Dataset
-from skorch.helper import SliceDict
 
 from .. import __version__
 from ..data.errors import DatasetFormatError
@@ -51,9 +49,7 @@ from ..evaluation.datasets import DatasetDescription, dataset_names, describe
 from ..evaluation.estimators import (
     BestValidation,
     check_training_size,
-    estimator_settings,
     fit_to_the_end,
-    sized,
 )
 from ..evaluation.folds import (
     PROTOCOLS,
@@ -72,13 +68,12 @@ from ..evaluation.saved_models import (
     load_models,
     save_models,
 )
-from ..evaluation.students import build_student
+from ..evaluation.students import build_student, distilled_student
 from ..evaluation.teachers import TEACHER_ARCH, fit_teacher
 from ..files import staged_folder
 from ..models.mlp import CMCRDMLP
 from ..registry import RegistryError
 from ..synthetic.folder import settings_file
-from ..training.cmcrd_classifier import CMCRDClassifier
 from ..training.step import resolve_distiller
 from .data_folder import DEFAULT_SEED, DataSelection, OwnDataError
 
@@ -195,7 +190,7 @@ def train_students(
     - ``metrics.csv``: one row per fold (accuracy, balanced accuracy,
       macro-F1 on its test trials, training size and seconds);
     - ``metrics.json``: the data (root, ``synthetic`` flag), the settings,
-      the per-fold rows and their mean and std over subjects;
+      the per-fold rows and their mean and sample std (ddof=1) over subjects;
     - ``students/<fold>.pt`` and ``.json``: each fold's student
       (for :func:`evaluate_student`).
 
@@ -657,21 +652,22 @@ def _fit_student(config, windows, split, teachers, key, distiller, beta, n_class
         eye = teachers.scalers[key].transform(windows.eye)
     seed = config.seed
     torch.manual_seed(seed)
+    y = windows.label
     try:
-        model, student_eeg, layer = build_student(config.arch, eeg, n_classes)
+        net, paired, student_eeg = distilled_student(
+            config.arch,
+            eeg,
+            eye,
+            y,
+            valid,
+            teacher=teacher,
+            params={"distiller": distiller, "beta": beta},
+            n_classes=n_classes,
+            recipe=config.recipe,
+            seed=seed,
+        )
     except ValueError as exc:
         raise OwnDataError(f"--backbone {config.arch!r}: {exc}") from exc
-    paired = SliceDict(eeg=student_eeg, eye=eye)
-    y = windows.label
-    net = CMCRDClassifier(
-        model,
-        teacher=teacher,
-        feature_layer=layer,
-        distiller=distiller,
-        beta=beta,
-        **sized(model, n_classes),
-        **estimator_settings(config.recipe, Dataset(paired[valid], y[valid]), seed),
-    )
     fit_to_the_end(net, paired[train], y[train])
     BestValidation.restore(net)
     return net, eeg_scaler, student_eeg
@@ -710,7 +706,7 @@ def _prediction_rows(windows, rows: np.ndarray, predicted: np.ndarray, fold: str
 
 
 def _summary(rows: list[dict], by: str) -> dict[str, dict[str, dict[str, float]]]:
-    """Mean and std over subjects of each metric."""
+    """Mean and sample std (ddof=1) over subjects of each metric."""
     return {
         group: {m: {"mean": mean, "std": std} for m, (mean, std) in metrics.items()}
         for group, metrics in summarize(rows, by=by).items()

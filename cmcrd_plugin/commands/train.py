@@ -82,7 +82,7 @@ def train(**options: Any) -> int:
         accuracy = metrics["accuracy"]
         click.echo(
             f"{distiller}: test accuracy {accuracy['mean']:.3f} "
-            f"+- {accuracy['std']:.3f} over subjects"
+            f"+- {accuracy['std']:.3f} (sample std over subjects)"
         )
     click.echo(f"predictions, metrics and students: {given['out']}")
     if result["data"]["synthetic"]:

@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 from braindecode import EEGClassifier
 from skorch.dataset import Dataset
-from skorch.helper import SliceDict
 
 from ..evaluation.estimators import (
     BestValidation,
@@ -26,9 +25,8 @@ from ..evaluation.estimators import (
 from ..evaluation.lightning_fits import fit_classifier_trainer, fit_cmcrd_trainer
 from ..evaluation.metrics import score_predictions
 from ..evaluation.recipe import TrainingRecipe
-from ..evaluation.students import build_student
+from ..evaluation.students import build_student, distilled_student
 from ..models.mlp import CMCRDMLP
-from ..training.cmcrd_classifier import CMCRDClassifier
 from .methods import Method
 
 
@@ -96,16 +94,18 @@ def _eeg_only(method: Method, data: FoldData) -> Scores:
 
 
 def _distilled_student(method: Method, data: FoldData) -> Scores:
-    model, eeg, layer = build_student(data.arch, data.eeg, data.n_classes)
-    tr, va, te, y = data.rows.train, data.rows.valid, data.rows.test, data.y
-    paired = SliceDict(eeg=eeg, eye=data.eye_for_teacher)
-    net = CMCRDClassifier(
-        model,
+    tr, te, y = data.rows.train, data.rows.test, data.y
+    net, paired, eeg = distilled_student(
+        data.arch,
+        data.eeg,
+        data.eye_for_teacher,
+        y,
+        data.rows.valid,
         teacher=data.teacher.module_,
-        feature_layer=layer,
-        **dict(method.params),
-        **sized(model, data.n_classes),
-        **estimator_settings(data.recipe, Dataset(paired[va], y[va]), data.seed),
+        params=method.params,
+        n_classes=data.n_classes,
+        recipe=data.recipe,
+        seed=data.seed,
     )
     return (*_fit_and_score(net, paired[tr], y[tr], eeg[te], y[te]), "eeg")
 
