@@ -19,7 +19,7 @@ from .. import get_loader
 from ..data.normalization import FeatureScaler
 from ..data.paired import PairedWindows
 from ..data.protocols import PROTOCOLS, Split, leave_one_subject_out
-from ..training.shapes import with_time_axis
+from ..training.shapes import as_windows
 from .datasets import DatasetDescription
 
 __all__ = [
@@ -104,7 +104,7 @@ def n_classes(description: DatasetDescription, windows: PairedWindows) -> int:
 
 def eeg_window_shape(windows: PairedWindows, where: str) -> tuple[int, int]:
     """``(n_chans, n_times)`` of the EEG windows (feature vectors get a time axis)."""
-    window = with_time_axis(windows.eeg[0], batched=False)
+    window = as_windows(windows.eeg[0], batched=False)
     if window.ndim != 2:
         raise ValueError(
             f"{where}: EEG windows of shape {windows.eeg.shape[1:]}; the students "

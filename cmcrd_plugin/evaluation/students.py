@@ -15,7 +15,7 @@ from torch import nn
 
 from .. import available, get_model
 from ..training.cmcrd_classifier import CMCRDClassifier
-from ..training.shapes import with_time_axis
+from ..training.shapes import as_windows
 from . import torcheeg_models
 from .estimators import estimator_settings, sized
 from .recipe import TrainingRecipe
@@ -48,7 +48,7 @@ def build_student(
     comes built for the windows' shape (with torch's current random state)
     and the windows laid out for it.
     """
-    eeg = with_time_axis(eeg)
+    eeg = as_windows(eeg)
     if torcheeg_models.is_torcheeg(arch):
         model = torcheeg_models.build(arch, *eeg.shape[1:], n_classes)
         layer = torcheeg_models.spec(arch).feature_layer

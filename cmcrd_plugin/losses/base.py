@@ -24,7 +24,9 @@ by ``Checkpoint`` / ``save_params(f_distiller=...)`` and restored by
 their banks there.
 
 Class attributes: ``default_weight`` (the weight of the loss added to the
-cross-entropy, the authors' value for the built-ins) and ``needs_teacher``.
+cross-entropy, the authors' value for the built-ins), ``needs_teacher`` and
+``needs_features`` (False for a distiller of logits alone, such as KD: the
+student then needs no ``feature_layer``, and ``f_s``, ``f_t`` are None).
 
 A third-party distiller subclasses :class:`Distiller` and registers the class
 under a name through the ``cmcrd_losses`` hook (see :mod:`cmcrd_plugin.registry`).
@@ -56,6 +58,7 @@ class Distiller(nn.Module):
 
     default_weight: ClassVar[float] = 1.0
     needs_teacher: ClassVar[bool] = True
+    needs_features: ClassVar[bool] = True
 
     def __init__(self, student_dim: int, teacher_dim: int) -> None:
         super().__init__()

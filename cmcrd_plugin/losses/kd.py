@@ -27,6 +27,7 @@ class KDLoss(Distiller):
     """
 
     default_weight = 10.0
+    needs_features = False
 
     def __init__(self, student_dim: int, teacher_dim: int, temperature: float = 4.0):
         super().__init__(student_dim, teacher_dim)

@@ -14,7 +14,7 @@ from torch.utils.data import DataLoader, RandomSampler, Sampler
 
 from ..losses.base import same_labels
 from ..training.datasets import IndexedDataset, dataset_labels
-from ..training.shapes import with_time_axis
+from ..training.shapes import as_windows
 from ..training.step import DistillationStep
 
 
@@ -251,7 +251,7 @@ class CMCRDTrainer(pl.LightningModule):
             X = X[key]
         x = torch.as_tensor(X).float()
         model = self.model if key == self.student_key else self.teacher
-        return with_time_axis(x) if isinstance(model, EEGModuleMixin) else x
+        return as_windows(x) if isinstance(model, EEGModuleMixin) else x
 
     def train(self, mode: bool = True) -> CMCRDTrainer:
         super().train(mode)

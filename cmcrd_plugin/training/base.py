@@ -15,7 +15,7 @@ of them, named by the estimator's ``teacher_key`` or ``student_key``
 
 ``predict``, ``predict_proba`` and ``score`` take the model's modality
 alone, or any of the above holding it. Windows whose input is a feature
-vector get a time axis of length 1 (:func:`~.shapes.with_time_axis`).
+vector get a time axis of length 1 (:func:`~.shapes.as_windows`).
 In-memory training arrays are read a whole batch at a time
 (:mod:`~cmcrd_plugin.training.batches`). One prediction per window:
 braindecode's cropped decoding is refused.
@@ -67,7 +67,7 @@ from torch import nn
 from ..models.features import declared_input_shape
 from .batches import BATCH_LOADER_OPTIONS, ArrayBatches, batch_loader
 from .datasets import dataset_labels
-from .shapes import with_time_axis
+from .shapes import as_windows
 from .step import DistillationStep
 from .unlabeled import unlabeled_batches
 
@@ -127,7 +127,7 @@ class PairedEEGClassifier(EEGClassifier):
         """
         if isinstance(X, Mapping):
             X = self.member(X, self.input_key if key is None else key)
-        return with_time_axis(to_tensor(X, device=self.device).float())
+        return as_windows(to_tensor(X, device=self.device).float())
 
     def infer(self, x, **fit_params):
         """Run the model on its modality: a dict contributes only ``input_key``.
@@ -165,16 +165,16 @@ class PairedEEGClassifier(EEGClassifier):
     def _input_shape(self, X) -> Any:
         """Something whose ``shape`` is that of the model's inputs for ``X``."""
         if isinstance(X, Mapping):
-            return with_time_axis(self.member(X, self.input_key))
+            return as_windows(self.member(X, self.input_key))
         if is_dataset(X):
             if len(X) == 0:
                 return X
             window = X[0][0]
             if isinstance(window, Mapping):
                 window = self.member(window, self.input_key)
-            window = with_time_axis(torch.as_tensor(window), batched=False)
+            window = as_windows(torch.as_tensor(window), batched=False)
             return _InputShape((len(X), *window.shape))
-        return with_time_axis(X)
+        return as_windows(X)
 
     # -- braindecode workarounds (1, 2): see the module docstring ----------
     def _set_signal_args(self, X, y, classes):

@@ -1,11 +1,17 @@
-"""Feature vectors as braindecode inputs: a window's (d,) vector becomes (d, 1).
+"""Windows as braindecode models read them: ``(n_chans, n_times)``.
 
-braindecode models read a window as ``(n_chans, n_times)``, so a plain
-feature vector per window, such as an eye-movement vector, would have no
-time axis (and a matrix of them, (n_windows, d), would be read as
-``n_chans = n_windows``). :func:`with_time_axis` gives such vectors a time
-axis of length 1: ``n_chans = d, n_times = 1``. It is the one place where
-this happens; the data layer keeps eye vectors as they are stored.
+braindecode models read a window as ``(n_chans, n_times)``, so
+
+- a plain feature vector per window, such as an eye-movement vector, would
+  have no time axis (and a matrix of them, (n_windows, d), would be read as
+  ``n_chans = n_windows``): it gets a time axis of length 1,
+  ``n_chans = d, n_times = 1``;
+- braindecode's own 4-D layout of windows, ``(n, n_chans, n_times, 1)``,
+  loses its trailing axis, so that a model fitted on such windows predicts
+  on them too.
+
+:func:`as_windows` is the one place where this happens; the data layer
+keeps windows as they are stored.
 """
 
 from __future__ import annotations
@@ -18,8 +24,8 @@ import torch
 Array = TypeVar("Array", np.ndarray, torch.Tensor)
 
 
-def with_time_axis(x: Array, batched: bool = True) -> Array:
-    """``x`` with a trailing axis of length 1 when its windows are vectors.
+def as_windows(x: Array, batched: bool = True) -> Array:
+    """``x`` laid out as ``(n, n_chans, n_times)`` windows (one, unbatched).
 
     Parameters
     ----------
@@ -32,9 +38,14 @@ def with_time_axis(x: Array, batched: bool = True) -> Array:
     -------
     ndarray or Tensor
         ``x[..., None]`` (a view) when a window of ``x`` is a vector,
+        ``x[..., 0]`` (a view) when a window is ``(n_chans, n_times, 1)``,
         otherwise ``x`` itself.
     """
-    vector_ndim = 2 if batched else 1
-    if isinstance(x, np.ndarray | torch.Tensor) and x.ndim == vector_ndim:
+    if not isinstance(x, np.ndarray | torch.Tensor):
+        return x
+    window_ndim = x.ndim - 1 if batched else x.ndim
+    if window_ndim == 1:
         return x[..., None]
+    if window_ndim == 3 and x.shape[-1] == 1:
+        return x[..., 0]
     return x

@@ -217,6 +217,12 @@ class DistillationStep(nn.Module):
         needed = self.distiller_class is not None and self.distiller_class.needs_teacher
         return needed or self.kd_weight > 0
 
+    @property
+    def reads_features(self) -> bool:
+        """Whether the distiller reads features (``feature_layer`` inputs);
+        KD, "none" and teacher mode read logits alone."""
+        return self.distiller_class is not None and self.distiller_class.needs_features
+
     def declared_sizes(self) -> tuple[int | None, int | None]:
         """The student's and teacher's feature sizes known without data.
 
@@ -225,6 +231,8 @@ class DistillationStep(nn.Module):
         teacher's is 0 without a teacher that the loss does not need, and
         ``None`` without one that it needs.
         """
+        if not self.reads_features:  # no feature: no size to know
+            return 0, 0
         student = declared_feature_size(self.student, self.feature_layer)
         if self.teacher is None:
             return student, None if self.needs_teacher else 0
@@ -239,6 +247,8 @@ class DistillationStep(nn.Module):
         The student runs in eval mode (its mode is restored); the teacher's
         size is 0 without a teacher.
         """
+        if not self.reads_features:
+            return 0, 0
         was_training = self.student.training
         self.student.eval()
         _, f_s = forward_with_features(self.student, x, self.feature_layer)
@@ -318,7 +328,7 @@ class DistillationStep(nn.Module):
             The parts (see the class docstring) and their weighted sum
             ``"loss"``.
         """
-        if self.distiller_class is None:  # teacher mode: no feature to read
+        if not self.reads_features:  # teacher mode, KD, "none": logits alone
             logits, f_s = self.student(x), None
         else:
             logits, f_s = forward_with_features(self.student, x, self.feature_layer)

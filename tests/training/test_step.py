@@ -215,3 +215,32 @@ def test_the_same_loss_through_cmcrd_classifier_and_cmcrd_trainer(torcheeg_split
     assert losses[0] > 0
     assert losses[1] == pytest.approx(losses[0], rel=1e-6)
     assert losses[2] == pytest.approx(losses[0], rel=1e-6)
+
+
+class _NoHead(torch.nn.Module):
+    """A student without ``final_layer`` (braindecode's name for the head)."""
+
+    def __init__(self, n_inputs: int = 62 * 5, n_classes: int = 5) -> None:
+        super().__init__()
+        self.layers = torch.nn.Sequential(
+            torch.nn.Flatten(), torch.nn.Linear(n_inputs, n_classes)
+        )
+
+    def forward(self, x):
+        return self.layers(x)
+
+
+def test_distillers_of_logits_need_no_feature_layer(data):
+    from cmcrd_plugin.training import CMCRDClassifier
+
+    net = CMCRDClassifier(
+        _NoHead(), distiller="none", max_epochs=1, batch_size=16, verbose=0
+    )
+    net.fit(data["X"], data["y"])
+    assert len(net.history) == 1 and "ce_loss" in net.history[-1, "batches", 0]
+    step = DistillationStep(_NoHead(), None, "none")
+    assert (step.reads_features, step.declared_sizes()) == (False, (0, 0))
+    with pytest.raises(Exception, match="final_layer"):
+        DistillationStep(_NoHead(), _NoHead(), "cmcrd").feature_sizes(
+            torch.zeros(2, 62, 5), torch.zeros(2, 62, 5)
+        )
