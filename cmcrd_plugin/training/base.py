@@ -57,16 +57,25 @@ import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import mne
 import torch
 from braindecode import EEGClassifier
 from skorch.dataset import Dataset as SkorchDataset
 from skorch.dataset import unpack_data
+from skorch.helper import SliceDict
 from skorch.utils import is_dataset, to_tensor
 from torch import nn
 
 from ..models.features import declared_input_shape
+from .augmentation import ModalityAugmentation, augments
 from .batches import BATCH_LOADER_OPTIONS, ArrayBatches, batch_loader
 from .datasets import dataset_labels
+from .modalities import (
+    ModalityWindows,
+    epochs_by_modality,
+    is_windows_dataset,
+    modality_epochs,
+)
 from .shapes import as_windows
 from .step import DistillationStep
 from .unlabeled import unlabeled_batches
@@ -152,18 +161,37 @@ class PairedEEGClassifier(EEGClassifier):
             )
         return x
 
+    def get_dataset(self, X, y=None):
+        """As braindecode's; an :class:`mne.Epochs` is read by modality
+        (:mod:`~cmcrd_plugin.training.modalities`): EEG and eye-tracking
+        channels become ``{"eeg": ..., "eye": ...}``."""
+        if isinstance(X, mne.BaseEpochs):
+            modality_epochs(X, self.input_key, self.modalities)  # refuse early
+            X = SliceDict(**epochs_by_modality(X, self.modalities))
+        elif is_windows_dataset(X):
+            X = ModalityWindows(X, self.modalities)
+        return super().get_dataset(X, y)
+
     def score(self, X, y=None, sample_weight=None):
         """Accuracy, as sklearn's; a dataset's labels are read when ``y`` is None."""
         return super().score(X, self._labels(X, y), sample_weight=sample_weight)
 
     def _labels(self, X, y):
         """``y``, or the labels a dataset holds when ``y`` is None."""
+        if y is None and is_windows_dataset(X):
+            return ModalityWindows(X, self.modalities).targets
         if y is None and is_dataset(X):
             return dataset_labels(X)
         return y
 
     def _input_shape(self, X) -> Any:
-        """Something whose ``shape`` is that of the model's inputs for ``X``."""
+        """Something whose ``shape`` is that of the model's inputs for ``X``
+        (for an Epochs, the Epochs of the model's modality, from which
+        braindecode reads ``n_times``, ``sfreq`` and ``chs_info``)."""
+        if isinstance(X, mne.BaseEpochs):
+            return modality_epochs(X, self.input_key, self.modalities)
+        if is_windows_dataset(X):
+            X = ModalityWindows(X, self.modalities)
         if isinstance(X, Mapping):
             return as_windows(self.member(X, self.input_key))
         if is_dataset(X):
@@ -261,13 +289,21 @@ class PairedEEGClassifier(EEGClassifier):
         """As skorch's; in-memory training arrays are read a batch at a time.
 
         Inference over the training set (``training=False``, for example a
-        scoring callback) goes through ``iterator_valid`` as usual.
+        scoring callback) goes through ``iterator_valid`` as usual. A
+        braindecode ``AugmentedDataLoader`` over data keyed by modality
+        augments the estimator's own modality only
+        (:mod:`~cmcrd_plugin.training.augmentation`).
         """
         if not (training and isinstance(dataset, ArrayBatches)):
-            drop_index = not _yields_dicts(dataset)  # workaround 5
-            return super().get_iterator(
-                dataset, training=training, drop_index=drop_index
+            dicts = _yields_dicts(dataset)
+            loader = super().get_iterator(
+                dataset,
+                training=training,
+                drop_index=not dicts,  # workaround 5
             )
+            if dicts and augments(loader):
+                loader.collate_fn = ModalityAugmentation(loader, self.input_key)
+            return loader
         kwargs = self.get_params_for("iterator_train")
         batch_size = kwargs.pop("batch_size", self.batch_size)
         if batch_size == -1:

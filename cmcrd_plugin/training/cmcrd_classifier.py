@@ -111,6 +111,11 @@ class CMCRDClassifier(PairedEEGClassifier):
         Unlabelled student inputs for that MCC term.
     student_key, teacher_key : str
         The modalities the student and the teacher read (``"eeg"``, ``"eye"``).
+    modalities : mapping of str to list of str, optional
+        On an :class:`mne.Epochs`, the MNE channel types of each modality
+        (default ``{"eeg": ["eeg"], "eye": ["eyegaze", "pupil"]}``): the
+        model reads its modality's channels, and braindecode sizes it from
+        them (``n_times``, ``sfreq``, ``chs_info``).
     feature_layer, teacher_feature_layer : str
         Heads whose input is the distilled feature.
     teacher_cache : bool or "auto"
@@ -171,6 +176,7 @@ class CMCRDClassifier(PairedEEGClassifier):
         mcc_unlabeled=None,
         student_key: str = "eeg",
         teacher_key: str = "eye",
+        modalities=None,
         feature_layer: str = "final_layer",
         teacher_feature_layer: str = "final_layer",
         teacher_cache: bool | Literal["auto"] = "auto",
@@ -187,6 +193,7 @@ class CMCRDClassifier(PairedEEGClassifier):
         self.mcc_unlabeled = mcc_unlabeled
         self.student_key = student_key
         self.teacher_key = teacher_key
+        self.modalities = modalities
         self.feature_layer = feature_layer
         self.teacher_feature_layer = teacher_feature_layer
         self.teacher_cache = teacher_cache

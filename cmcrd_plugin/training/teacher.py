@@ -53,6 +53,11 @@ class TeacherClassifier(PairedEEGClassifier):
         protocol.
     teacher_key : str
         The modality the teacher reads in paired data (``"eye"``).
+    modalities : mapping of str to list of str, optional
+        On an :class:`mne.Epochs`, the MNE channel types of each modality
+        (default ``{"eeg": ["eeg"], "eye": ["eyegaze", "pupil"]}``): the
+        model reads its modality's channels, and braindecode sizes it from
+        them (``n_times``, ``sfreq``, ``chs_info``).
     lambda_mcc : float, optional
         Deprecated name of ``mcc_weight`` (a ``FutureWarning``; removed in
         the next release). When given, it is the MCC weight.
@@ -76,6 +81,7 @@ class TeacherClassifier(PairedEEGClassifier):
         mcc_temperature: float = 2.5,
         mcc_unlabeled=None,
         teacher_key: str = "eye",
+        modalities=None,
         lambda_mcc: float | None = None,
         **kwargs,
     ) -> None:
@@ -83,6 +89,7 @@ class TeacherClassifier(PairedEEGClassifier):
         self.mcc_temperature = mcc_temperature
         self.mcc_unlabeled = mcc_unlabeled
         self.teacher_key = teacher_key
+        self.modalities = modalities
         self.lambda_mcc = lambda_mcc
         super().__init__(module, *args, **kwargs)
 
