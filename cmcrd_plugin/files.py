@@ -141,15 +141,20 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+def write_atomic(
+    path: Path, write: Callable[[Path], None], suffix: str = ".tmp"
+) -> None:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it.
 
     If ``write`` fails, the temporary file is removed and ``path`` is untouched.
-    The file gets the permissions a plain ``open`` would give it.
+    The file gets the permissions a plain ``open`` would give it. ``suffix``
+    ends the temporary file's name, for writers that insist on one (MNE saves
+    a FIF file only under a name ending in ``.fif``); the file exists, empty,
+    when ``write`` is called.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        prefix=f".{path.name}.", suffix=suffix, dir=path.parent
     )
     os.close(fd)
     tmp = Path(tmp_name)

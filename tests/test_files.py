@@ -37,6 +37,15 @@ def test_a_failed_atomic_write_leaves_the_old_file_and_no_temporary(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
 
 
+def test_atomic_write_temporaries_can_end_in_a_given_suffix(tmp_path):
+    path = tmp_path / "sub-01_eeg.fif"
+    seen = []
+    write_atomic(path, lambda tmp: seen.append(tmp) or tmp.write_text("x"), "_eeg.fif")
+    assert seen[0].name.endswith("_eeg.fif") and seen[0].parent == tmp_path
+    assert path.read_text() == "x"
+    assert [p.name for p in tmp_path.iterdir()] == ["sub-01_eeg.fif"]
+
+
 def test_staged_folder_replaces_the_folder_only_when_complete(tmp_path):
     out = tmp_path / "run"
     out.mkdir()

@@ -14,3 +14,28 @@ BANDS: tuple[str, ...] = ("delta", "theta", "alpha", "beta", "gamma")
 
 N_CHANNELS = len(SEED_CHANNELS)
 N_BANDS = len(BANDS)
+
+# SEED's cerebellar electrodes are not in the 10-05 system: nearest 10-05 sites.
+_CEREBELLAR = {"CB1": "I1", "CB2": "I2"}
+
+
+def seed_channel_positions() -> dict[str, tuple[float, float, float]]:
+    """Head positions (m) of SEED's 62 channels, by name, in SEED's order.
+
+    Positions come from MNE's template 10-05 montage (``colin27_1005``, called
+    ``standard_1005`` before MNE 1.13), matched case-insensitively; CB1 and CB2
+    take the positions of I1 and I2 (below O1, O2).
+    """
+    import mne  # imported here: the channel names stay importable without MNE
+
+    name = (
+        "colin27_1005"
+        if "colin27_1005" in mne.channels.get_builtin_montages()
+        else "standard_1005"
+    )
+    positions = mne.channels.make_standard_montage(name).get_positions()
+    by_name = {k.upper(): v for k, v in positions["ch_pos"].items()}
+    return {
+        channel: tuple(float(v) for v in by_name[_CEREBELLAR.get(channel, channel)])
+        for channel in SEED_CHANNELS
+    }

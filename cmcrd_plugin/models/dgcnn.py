@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-import mne
 import numpy as np
 from braindecode.models import DGCNN
 
-from ..data.channels import SEED_CHANNELS
-
-# SEED's cerebellar electrodes are not in the 10-05 system: nearest 10-05 sites.
-_CEREBELLAR = {"CB1": "I1", "CB2": "I2"}
+from ..data.channels import SEED_CHANNELS, seed_channel_positions
 
 
 def seed_chs_info() -> list[dict]:
     """MNE-style ``chs_info`` (names and 3-D positions) of SEED's 62 channels.
 
-    Positions come from MNE's ``standard_1005`` montage (case-insensitive);
-    CB1 and CB2 take the positions of I1 and I2 (below O1, O2).
+    Positions from :func:`~cmcrd_plugin.data.channels.seed_channel_positions`
+    (MNE's 10-05 template; CB1 and CB2 at I1 and I2).
     """
-    # MNE >= 1.13 renamed the template montage (same 10-05 positions)
-    name = (
-        "colin27_1005"
-        if "colin27_1005" in mne.channels.get_builtin_montages()
-        else "standard_1005"
-    )
-    positions = mne.channels.make_standard_montage(name).get_positions()
-    by_name = {k.upper(): v for k, v in positions["ch_pos"].items()}
     chs = []
-    for name in SEED_CHANNELS:
+    for name, position in seed_channel_positions().items():
         loc = np.zeros(12)
-        loc[:3] = by_name[_CEREBELLAR.get(name, name)]
+        loc[:3] = position
         chs.append({"ch_name": name, "loc": loc, "kind": 2})
     return chs
 
