@@ -19,7 +19,8 @@ EEG and the eye-tracking channels on the EEG's clock, the MNE way:
    such as a trial trigger sent to both) give the times of
    :func:`mne.preprocessing.realign_raw`, which corrects the start offset and
    the clock drift and resamples the eye tracker to the EEG's sampling rate;
-4. the eye-tracking channels and annotations are added to the EEG's Raw.
+4. the eye-tracking channels and annotations are added to the EEG's Raw
+   (the shared events once, as the EEG recorded them).
 
 Both files are named in every error.
 """
@@ -100,6 +101,17 @@ def check_eye_channels(raw: mne.io.BaseRaw, where: str | Path) -> None:
         )
 
 
+def shared_descriptions(
+    eeg: mne.io.BaseRaw, eye: mne.io.BaseRaw, descriptions: Sequence[str] | None
+) -> list[str]:
+    """The annotation descriptions both recordings hold (``BAD_*`` excepted),
+    or ``descriptions``."""
+    if descriptions is None:
+        both = set(eeg.annotations.description) & set(eye.annotations.description)
+        descriptions = [d for d in both if not d.upper().startswith("BAD")]
+    return sorted(descriptions)
+
+
 def shared_event_times(
     eeg: mne.io.BaseRaw,
     eye: mne.io.BaseRaw,
@@ -119,8 +131,7 @@ def shared_event_times(
         :func:`mne.preprocessing.realign_raw` takes them.
     """
     counts = [Counter(raw.annotations.description) for raw in (eeg, eye)]
-    names = sorted(descriptions or (set(counts[0]) & set(counts[1])))
-    names = [n for n in names if not n.upper().startswith("BAD")]
+    names = shared_descriptions(eeg, eye, descriptions)
     if not names:
         raise RecordingError(
             f"{where[0]} and {where[1]} share no events to align them on "
@@ -219,11 +230,13 @@ def pair_recordings(
     """
     check_eye_channels(eye, where[1])
     t_eeg, t_eye = shared_event_times(eeg, eye, descriptions, where)
-    eeg, eye = eeg.copy().load_data(), eye.copy().load_data()
-    if "BAD_blink" in eye.annotations.description:
-        mne.preprocessing.eyetracking.interpolate_blinks(
-            eye, match="BAD_blink", interpolate_gaze=True
-        )
+    shared = shared_descriptions(eeg, eye, descriptions)
+    with mne.utils.use_log_level("error"):
+        eeg, eye = eeg.copy().load_data(), eye.copy().load_data()
+        if "BAD_blink" in eye.annotations.description:
+            mne.preprocessing.eyetracking.interpolate_blinks(
+                eye, match="BAD_blink", interpolate_gaze=True
+            )
     mark_missing(eye)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Fewer than 20 times passed")
@@ -238,6 +251,7 @@ def pair_recordings(
     eeg.crop(0, eeg.times[n_times - 1])
     eye.crop(0, eye.times[n_times - 1])
     eye_annotations = eye.annotations.copy()
+    eye_annotations.delete(np.flatnonzero(np.isin(eye_annotations.description, shared)))
     eye.set_annotations(None)
     eeg.add_channels([eye], force_update_info=True)
     onsets = eye_annotations.onset

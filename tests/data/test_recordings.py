@@ -60,7 +60,7 @@ def test_the_eye_tracker_is_brought_onto_the_eegs_clock():
     middle = slice(200, -200)
     assert np.abs(pupil[middle] - expected[middle]).max() < 2e-3
     trials = [a for a in paired.annotations if a["description"] == "trial0"]
-    assert len(trials) == 4  # the EEG's annotations kept (the eye's added too)
+    assert len(trials) == 2  # the shared events once, as the EEG has them
     assert len(eye.times) == int(62 * 500)  # the inputs are not changed
 
 
@@ -120,3 +120,25 @@ def test_files_are_read_by_mne_and_named_in_errors(tmp_path):
     bad.write_text("not an EyeLink file\n")
     with pytest.raises(RecordingError, match="broken.asc: not an eye-tracker"):
         read_eye(bad)
+
+
+def test_the_synthetic_eeg_and_eyelink_files_pair(tmp_path):
+    from collections import Counter
+
+    from cmcrd_plugin.synthetic import write_recordings
+
+    files = write_recordings(tmp_path, n_trials=3, trial_seconds=10, seed=2)
+    eeg, eye = read_eeg(files.eeg), read_eye(files.eye)
+    paired = pair_recordings(eeg, eye, where=(str(files.eeg), str(files.eye)))
+    assert paired.info["sfreq"] == eeg.info["sfreq"]
+    assert {"eeg", "eyegaze", "pupil"} <= set(paired.get_channel_types())
+    assert np.isfinite(paired.get_data()).all()
+    counts = Counter(paired.annotations.description)
+    assert counts["trial_start/1"] == 1  # the shared events once
+    assert counts["blink"] > 0 and counts["fixation"] > 0
+    # the trial onsets are where the EEG has them
+    eeg_onsets = [a["onset"] for a in eeg.annotations if a["description"] == "sync"]
+    paired_onsets = [
+        a["onset"] for a in paired.annotations if a["description"] == "sync"
+    ]
+    assert np.allclose(eeg_onsets[: len(paired_onsets)], paired_onsets)
