@@ -22,13 +22,23 @@ from .eye import (
     eye_channels,
     eye_features,
 )
+from .paired import PairedFeatures, paired_from_epochs, paired_from_raw
+from .transforms import (
+    DifferentialEntropy,
+    DifferentialEntropyTransform,
+    EyeFeatureTransform,
+)
 
 __all__ = [
     "EEG_BANDS",
     "EYE_FEATURE_NAMES",
     "PUPIL_BANDS",
+    "DifferentialEntropy",
+    "DifferentialEntropyTransform",
+    "EyeFeatureTransform",
     "EyeFeatures",
     "MissingEyeDataWarning",
+    "PairedFeatures",
     "band_power",
     "differential_entropy",
     "eye_channels",
@@ -36,4 +46,6 @@ __all__ = [
     "fill_missing",
     "interpolate_blinks",
     "missing_fraction",
+    "paired_from_epochs",
+    "paired_from_raw",
 ]
