@@ -189,17 +189,35 @@ def mark_missing(eye: mne.io.BaseRaw) -> int:
         duration=(stops - starts) / sfreq,
         description=MISSING,
     )
-    eye.apply_function(_bridged, picks=picks, channel_wise=True)
+    eye.apply_function(fill_missing, picks=picks, channel_wise=True)
     return int(anywhere.sum())
 
 
-def _bridged(row: np.ndarray) -> np.ndarray:
-    """``row`` with its NaN replaced by a straight line between valid samples."""
-    gaps = np.isnan(row)
-    if gaps.any():
-        row = row.copy()
-        row[gaps] = np.interp(np.flatnonzero(gaps), np.flatnonzero(~gaps), row[~gaps])
-    return row
+def fill_missing(windows: np.ndarray) -> np.ndarray:
+    """Linearly interpolate the NaN samples of each channel of each window.
+
+    Between valid samples the gap is a straight line; before the first and
+    after the last valid sample the nearest valid value is held. A channel
+    with no valid sample in a window stays all NaN (the caller decides).
+
+    Parameters
+    ----------
+    windows : array, shape (..., n_times)
+
+    Returns
+    -------
+    ndarray, same shape, float64
+        A filled copy.
+    """
+    filled = np.array(windows, dtype=np.float64, order="C")  # reshape: a view
+    rows = filled.reshape(-1, filled.shape[-1])
+    times = np.arange(rows.shape[1])
+    for index in np.flatnonzero(np.isnan(rows).any(axis=1)):
+        row = rows[index]  # a view: filled in place
+        valid = ~np.isnan(row)
+        if valid.any():
+            row[~valid] = np.interp(times[~valid], times[valid], row[valid])
+    return filled
 
 
 def pair_recordings(

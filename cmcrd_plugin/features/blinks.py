@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..data.recordings import fill_missing
+
 BLINK_DESCRIPTIONS: tuple[str, ...] = ("BAD_blink", "blink")
 """Blink annotations: as MNE's EyeLink reader writes them, and after interpolation."""
 
@@ -109,28 +111,4 @@ def missing_fraction(windows: np.ndarray) -> np.ndarray:
     return np.isnan(windows).reshape(len(windows), -1).mean(axis=1)
 
 
-def fill_missing(windows: np.ndarray) -> np.ndarray:
-    """Linearly interpolate the NaN samples of each channel of each window.
-
-    Between valid samples the gap is a straight line; before the first and
-    after the last valid sample the nearest valid value is held. A channel
-    with no valid sample in a window stays all NaN (the caller decides).
-
-    Parameters
-    ----------
-    windows : array, shape (..., n_times)
-
-    Returns
-    -------
-    ndarray, same shape, float64
-        A filled copy.
-    """
-    filled = np.array(windows, dtype=np.float64, order="C")  # reshape: a view
-    rows = filled.reshape(-1, filled.shape[-1])
-    times = np.arange(rows.shape[1])
-    for index in np.flatnonzero(np.isnan(rows).any(axis=1)):
-        row = rows[index]  # a view: filled in place
-        valid = ~np.isnan(row)
-        if valid.any():
-            row[~valid] = np.interp(times[~valid], times[valid], row[valid])
-    return filled
+__all__ = ["fill_missing", "interpolate_blinks", "missing_fraction"]
